@@ -1,0 +1,106 @@
+package dev.notebookchat.chat.control;
+
+import dev.notebookchat.chat.entity.ContextConfig;
+import dev.notebookchat.chat.entity.NotebookContext;
+import dev.notebookchat.chat.entity.NotebookContext.Item;
+import dev.notebookchat.notebook.entity.Note;
+import dev.notebookchat.notebook.entity.Source;
+import jakarta.ws.rs.BadRequestException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Chooses what of a notebook enters a turn, following the context config, and renders it into the
+ * system prompt. Pure: the caller loads the sources and notes.
+ */
+public class ContextBuilder {
+
+    public static final String NOT_IN = "not in";
+    public static final String SUMMARY = "summary";
+    public static final String FULL_CONTENT = "full content";
+
+    private final int summaryCharacters;
+
+    /** @param summaryCharacters how much of a source's start stands in for a missing summary */
+    public ContextBuilder(int summaryCharacters) {
+        this.summaryCharacters = summaryCharacters;
+    }
+
+    public NotebookContext build(List<Source> sources, List<Note> notes, ContextConfig config) {
+        requireKnown("sources", config.sources(), sources.stream().map(Source::id).toList(), Set.of(NOT_IN, SUMMARY, FULL_CONTENT));
+        requireKnown("notes", config.notes(), notes.stream().map(Note::id).toList(), Set.of(NOT_IN, FULL_CONTENT));
+        List<Item> sourceItems = new ArrayList<>();
+        for (Source source : sources) {
+            String level = config.sources().getOrDefault(source.id(), SUMMARY);
+            if (SUMMARY.equals(level)) {
+                sourceItems.add(new Item(source.id(), source.title(), level, summaryOf(source)));
+            } else if (FULL_CONTENT.equals(level)) {
+                sourceItems.add(new Item(source.id(), source.title(), level, source.content()));
+            }
+        }
+        List<Item> noteItems = new ArrayList<>();
+        for (Note note : notes) {
+            String level = config.notes().getOrDefault(note.id(), FULL_CONTENT);
+            if (FULL_CONTENT.equals(level)) {
+                noteItems.add(new Item(note.id(), note.title(), level, note.content()));
+            }
+        }
+        return new NotebookContext(sourceItems, noteItems);
+    }
+
+    /** The summary if the source has one, else the start of its content, cut at a word. */
+    String summaryOf(Source source) {
+        if (source.summary() != null && !source.summary().isBlank()) {
+            return source.summary();
+        }
+        String content = source.content();
+        if (content.length() <= summaryCharacters) {
+            return content;
+        }
+        int cut = summaryCharacters;
+        if (Character.isLowSurrogate(content.charAt(cut))) {
+            cut--;
+        }
+        int space = content.lastIndexOf(' ', cut);
+        if (space > summaryCharacters / 2) {
+            cut = space;
+        }
+        return content.substring(0, cut).stripTrailing() + " …";
+    }
+
+    /** The system prompt: how to answer, then every item of the context under its title. */
+    public static String systemPrompt(NotebookContext context) {
+        StringBuilder prompt = new StringBuilder(256 + context.charCount());
+        prompt.append("You are a research assistant for the user's notebook. Answer from the notebook's ")
+                .append("sources and notes below when they cover the question, and cite the title of each ")
+                .append("source you use. If they do not cover it, say so before answering from general knowledge.");
+        if (context.isEmpty()) {
+            prompt.append("\n\nThe notebook context is empty for this question.");
+        }
+        for (Item source : context.sources()) {
+            prompt.append("\n\n## Source: ").append(source.title()).append('\n').append(source.content());
+        }
+        for (Item note : context.notes()) {
+            prompt.append("\n\n## Note: ").append(note.title()).append('\n').append(note.content());
+        }
+        return prompt.toString();
+    }
+
+    private static void requireKnown(String kind, Map<String, String> levels, List<String> ids, Set<String> allowed) {
+        Set<String> known = new HashSet<>(ids);
+        for (Map.Entry<String, String> entry : levels.entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                throw new BadRequestException("context_config." + kind + " names '" + entry.getKey()
+                        + "', which is not in this notebook.");
+            }
+            if (!allowed.contains(entry.getValue())) {
+                throw new BadRequestException("context_config." + kind + "." + entry.getKey() + " must be one of "
+                        + String.join(", ", allowed.stream().sorted().map(l -> "'" + l + "'").toList()) + ".");
+            }
+        }
+    }
+}

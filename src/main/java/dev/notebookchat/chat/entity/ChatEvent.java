@@ -1,0 +1,90 @@
+package dev.notebookchat.chat.entity;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.time.Instant;
+
+/**
+ * What a turn tells its followers, in order: {@link UserMessage}, any number of {@link Token}s, then
+ * either {@link AiMessageComplete} and {@link Complete}, or one {@link Error}. Each becomes the
+ * {@code data:} JSON of one Server-Sent Event.
+ */
+public sealed interface ChatEvent {
+
+    String type();
+
+    JsonObject toJson();
+
+    /** After this event the turn is over and its streams close. */
+    default boolean terminal() {
+        return false;
+    }
+
+    private static JsonObjectBuilder typed(ChatEvent event) {
+        return Json.createObjectBuilder().add("type", event.type());
+    }
+
+    record UserMessage(String content, Instant timestamp) implements ChatEvent {
+        public String type() { return "user_message"; }
+
+        public JsonObject toJson() {
+            return typed(this).add("content", content).add("timestamp", timestamp.toString()).build();
+        }
+    }
+
+    record Token(String content) implements ChatEvent {
+        public Token {
+            if (content == null || content.isEmpty()) {
+                throw new IllegalArgumentException("A token carries text");
+            }
+        }
+
+        public String type() { return "token"; }
+
+        public JsonObject toJson() {
+            return typed(this).add("content", content).build();
+        }
+    }
+
+    record AiMessageComplete(String content, Instant timestamp) implements ChatEvent {
+        public String type() { return "ai_message_complete"; }
+
+        public JsonObject toJson() {
+            return typed(this).add("content", content).add("timestamp", timestamp.toString()).build();
+        }
+    }
+
+    /** {@code usage} values are {@code null} when the provider did not report them. */
+    record Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens) implements ChatEvent {
+        public String type() { return "complete"; }
+
+        public boolean terminal() { return true; }
+
+        public JsonObject toJson() {
+            JsonObjectBuilder usage = Json.createObjectBuilder();
+            addNullable(usage, "input_tokens", inputTokens);
+            addNullable(usage, "output_tokens", outputTokens);
+            return typed(this).add("message_id", messageId).add("finish_reason", finishReason).add("usage", usage).build();
+        }
+    }
+
+    record Error(String message) implements ChatEvent {
+        public String type() { return "error"; }
+
+        public boolean terminal() { return true; }
+
+        public JsonObject toJson() {
+            return typed(this).add("message", message).build();
+        }
+    }
+
+    private static void addNullable(JsonObjectBuilder builder, String name, Integer value) {
+        if (value == null) {
+            builder.addNull(name);
+        } else {
+            builder.add(name, value);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.notebookchat.notebook.entity;
+
+import dev.notebookchat.platform.Clock;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.UUID;
+
+/** The user's own writing in a notebook. */
+@Entity
+@Table(name = "note")
+@NamedQuery(name = Note.BY_NOTEBOOK, query = "SELECT n FROM Note n WHERE n.notebook = :notebook ORDER BY n.created, n.id")
+@NamedQuery(name = Note.BY_ID_AND_OWNER, query = "SELECT n FROM Note n WHERE n.id = :id AND n.notebook.owner = :owner")
+public class Note {
+
+    public static final String BY_NOTEBOOK = "Note.byNotebook";
+    public static final String BY_ID_AND_OWNER = "Note.byIdAndOwner";
+
+    @Id
+    private String id;
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "notebook_id")
+    private Notebook notebook;
+    private String title;
+    private String content;
+    private OffsetDateTime created;
+    private OffsetDateTime updated;
+
+    protected Note() {
+    }
+
+    public Note(Notebook notebook, String title, String content) {
+        this.id = UUID.randomUUID().toString();
+        this.notebook = Objects.requireNonNull(notebook);
+        this.title = Objects.requireNonNull(title);
+        this.content = Objects.requireNonNull(content);
+        this.created = Clock.now();
+        this.updated = created;
+    }
+
+    public void update(String title, String content) {
+        if (title != null) this.title = title;
+        if (content != null) this.content = content;
+        this.updated = Clock.now();
+    }
+
+    public String id() { return id; }
+    public Notebook notebook() { return notebook; }
+    public String title() { return title; }
+    public String content() { return content; }
+    public OffsetDateTime created() { return created; }
+    public OffsetDateTime updated() { return updated; }
+}

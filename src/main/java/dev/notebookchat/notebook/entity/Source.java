@@ -1,0 +1,63 @@
+package dev.notebookchat.notebook.entity;
+
+import dev.notebookchat.platform.Clock;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A document of a notebook: its full text and, optionally, a summary used when the context is tight. */
+@Entity
+@Table(name = "source")
+@NamedQuery(name = Source.BY_NOTEBOOK, query = "SELECT s FROM Source s WHERE s.notebook = :notebook ORDER BY s.created, s.id")
+@NamedQuery(name = Source.BY_ID_AND_OWNER, query = "SELECT s FROM Source s WHERE s.id = :id AND s.notebook.owner = :owner")
+public class Source {
+
+    public static final String BY_NOTEBOOK = "Source.byNotebook";
+    public static final String BY_ID_AND_OWNER = "Source.byIdAndOwner";
+
+    @Id
+    private String id;
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "notebook_id")
+    private Notebook notebook;
+    private String title;
+    private String content;
+    private String summary;
+    private OffsetDateTime created;
+    private OffsetDateTime updated;
+
+    protected Source() {
+    }
+
+    public Source(Notebook notebook, String title, String content, String summary) {
+        this.id = UUID.randomUUID().toString();
+        this.notebook = Objects.requireNonNull(notebook);
+        this.title = Objects.requireNonNull(title);
+        this.content = Objects.requireNonNull(content);
+        this.summary = summary;
+        this.created = Clock.now();
+        this.updated = created;
+    }
+
+    public void update(String title, String content, String summary) {
+        if (title != null) this.title = title;
+        if (content != null) this.content = content;
+        if (summary != null) this.summary = summary;
+        this.updated = Clock.now();
+    }
+
+    public String id() { return id; }
+    public Notebook notebook() { return notebook; }
+    public String title() { return title; }
+    public String content() { return content; }
+    public String summary() { return summary; }
+    public OffsetDateTime created() { return created; }
+    public OffsetDateTime updated() { return updated; }
+}

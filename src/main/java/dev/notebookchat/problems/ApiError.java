@@ -1,0 +1,35 @@
+package dev.notebookchat.problems;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The JSON error body of the contract. */
+public record ApiError(String error, String message) {
+
+    /** The contract's error code for an HTTP status. */
+    public static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal" : "bad_request";
+        };
+    }
+
+    public static Response response(int status, String message) {
+        return builder(status, message).build();
+    }
+
+    public static Response.ResponseBuilder builder(int status, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(codeFor(status), message));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.notebookchat.problems;
+
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import java.sql.SQLException;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The last net. A database that cannot be reached is a 503 the client may retry; anything else is
+ * logged under an incident id that the answer names, so the body carries nothing internal.
+ */
+@Provider
+public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
+
+    private static final Logger LOG = Logger.getLogger(UnexpectedFailureMapper.class.getName());
+
+    @Override
+    public Response toResponse(Exception e) {
+        if (isDatabaseFault(e)) {
+            LOG.log(Level.WARNING, "Database unavailable", e);
+            return ApiError.response(503, "The database is unavailable right now. Try again shortly.");
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Unexpected failure, incident " + incident, e);
+        return ApiError.response(500, "Something went wrong on the server (incident " + incident + ").");
+    }
+
+    static boolean isDatabaseFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PersistenceException || t instanceof SQLException
+                    || t.getClass().getName().startsWith("jakarta.transaction.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

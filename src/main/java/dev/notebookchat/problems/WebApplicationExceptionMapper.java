@@ -1,0 +1,41 @@
+package dev.notebookchat.problems;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Statuses thrown on purpose ({@code NotFoundException("Notebook not found")}) keep their message;
+ * those the JAX-RS runtime raises itself (unknown path, wrong method) get a plain one, because
+ * their texts name internals.
+ */
+@Provider
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Override
+    public Response toResponse(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return ApiError.response(status, ownMessage(e.getMessage()) ? e.getMessage() : plainMessage(status));
+    }
+
+    private static boolean ownMessage(String message) {
+        return message != null && !message.isBlank() && !message.startsWith("RESTEASY") && !message.startsWith("HTTP ");
+    }
+
+    static String plainMessage(int status) {
+        return switch (status) {
+            case 400 -> "The request is not valid.";
+            case 401 -> "Sign in first: this call needs a valid bearer token.";
+            case 403 -> "This call is not allowed.";
+            case 404 -> "Not found.";
+            case 405 -> "This method is not allowed here.";
+            case 406 -> "The requested media type cannot be produced.";
+            case 409 -> "The request conflicts with the current state.";
+            case 413 -> "The request is too large.";
+            case 415 -> "Send the body as application/json.";
+            case 503 -> "The service is unavailable right now. Try again shortly.";
+            default -> "The request could not be processed.";
+        };
+    }
+}
