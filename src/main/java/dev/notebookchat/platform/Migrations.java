@@ -1,5 +1,6 @@
 package dev.notebookchat.platform;
 
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -22,7 +23,7 @@ public class Migrations {
     @Resource(lookup = "jdbc/notebookchat")
     DataSource dataSource;
 
-    void migrate(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    void migrate(@Observes @Priority(1) @Initialized(ApplicationScoped.class) Object started) {
         MigrateResult result = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 // On Liberty, Flyway finds a classpath folder (db/migration, db/callback) by its flyway.location marker.

@@ -6,6 +6,9 @@ import jakarta.ws.rs.core.Response;
 /** The JSON error body of the contract. */
 public record ApiError(String error, String message) {
 
+    /** For {@code @NotNull} on a request body: JSON-B hands an empty body over as {@code null}. */
+    public static final String BODY_REQUIRED = "A JSON request body is required.";
+
     /** The contract's error code for an HTTP status. */
     public static String codeFor(int status) {
         return switch (status) {

@@ -1,5 +1,6 @@
 package dev.notebookchat.notebook.boundary;
 
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.boundary.NotesResource.NoteJson;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.entity.Note;
@@ -48,7 +49,7 @@ public class NoteResource {
 
     @PUT
     public NoteJson update(@PathParam("id") String id,
-                             @NotNull(message = NotebooksResource.BODY_REQUIRED) @Valid NoteChanges changes) {
+                             @NotNull(message = ApiError.BODY_REQUIRED) @Valid NoteChanges changes) {
         Note note = notes.get(user.id(), id);
         note.update(changes.title() == null ? null : changes.title().strip(),
                 check("The note", changes.content()));

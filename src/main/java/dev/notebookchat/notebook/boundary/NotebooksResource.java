@@ -1,5 +1,6 @@
 package dev.notebookchat.notebook.boundary;
 
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.platform.ValidText;
@@ -32,8 +33,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class NotebooksResource {
 
-    static final String BODY_REQUIRED = "A JSON request body is required.";
-
     @Inject
     Notebooks notebooks;
 
@@ -55,7 +54,7 @@ public class NotebooksResource {
     }
 
     @POST
-    public Response create(@NotNull(message = BODY_REQUIRED) @Valid NewNotebook request) {
+    public Response create(@NotNull(message = ApiError.BODY_REQUIRED) @Valid NewNotebook request) {
         Notebook created = notebooks.create(user.id(), request.name().strip(), request.description());
         return Response.status(Response.Status.CREATED).entity(NotebookJson.of(created)).build();
     }
@@ -73,7 +72,7 @@ public class NotebooksResource {
 
     @PUT
     @Path("{id}")
-    public NotebookJson update(@PathParam("id") String id, @NotNull(message = BODY_REQUIRED) @Valid NotebookChanges changes) {
+    public NotebookJson update(@PathParam("id") String id, @NotNull(message = ApiError.BODY_REQUIRED) @Valid NotebookChanges changes) {
         Notebook notebook = notebooks.get(user.id(), id);
         if (changes.name() != null) {
             if (changes.name().isBlank()) {

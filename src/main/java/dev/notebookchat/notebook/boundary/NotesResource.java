@@ -1,5 +1,6 @@
 package dev.notebookchat.notebook.boundary;
 
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.entity.Note;
@@ -57,7 +58,7 @@ public class NotesResource {
 
     @POST
     public Response add(@PathParam("notebookId") String notebookId,
-                        @NotNull(message = NotebooksResource.BODY_REQUIRED) @Valid NewNote request) {
+                        @NotNull(message = ApiError.BODY_REQUIRED) @Valid NewNote request) {
         var notebook = notebooks.get(user.id(), notebookId);
         Note note = notes.add(notebook, request.title().strip(), check("The note", request.content()));
         return Response.status(Response.Status.CREATED).entity(NoteJson.of(note)).build();

@@ -1,5 +1,6 @@
 package dev.notebookchat.notebook.boundary;
 
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.boundary.SourcesResource.SourceJson;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Source;
@@ -49,7 +50,7 @@ public class SourceResource {
 
     @PUT
     public SourceJson update(@PathParam("id") String id,
-                             @NotNull(message = NotebooksResource.BODY_REQUIRED) @Valid SourceChanges changes) {
+                             @NotNull(message = ApiError.BODY_REQUIRED) @Valid SourceChanges changes) {
         Source source = sources.get(user.id(), id);
         source.update(changes.title() == null ? null : changes.title().strip(),
                 check("The source", changes.content()), check("The summary", changes.summary()));

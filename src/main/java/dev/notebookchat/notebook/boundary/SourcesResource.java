@@ -1,5 +1,6 @@
 package dev.notebookchat.notebook.boundary;
 
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Source;
@@ -58,7 +59,7 @@ public class SourcesResource {
 
     @POST
     public Response add(@PathParam("notebookId") String notebookId,
-                        @NotNull(message = NotebooksResource.BODY_REQUIRED) @Valid NewSource request) {
+                        @NotNull(message = ApiError.BODY_REQUIRED) @Valid NewSource request) {
         var notebook = notebooks.get(user.id(), notebookId);
         Source source = sources.add(notebook, request.title().strip(), check("The source", request.content()),
                 check("The summary", request.summary()));

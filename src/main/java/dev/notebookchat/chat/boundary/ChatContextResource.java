@@ -1,0 +1,66 @@
+package dev.notebookchat.chat.boundary;
+
+import dev.notebookchat.chat.control.ContextBuilder;
+import dev.notebookchat.chat.entity.ContextConfig;
+import dev.notebookchat.chat.entity.NotebookContext;
+import dev.notebookchat.notebook.control.Notebooks;
+import dev.notebookchat.notebook.control.Notes;
+import dev.notebookchat.notebook.control.Sources;
+import dev.notebookchat.problems.ApiError;
+import dev.notebookchat.security.control.CurrentUser;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+
+/** Shows what a turn would put before the model for a given context config, and what it costs. */
+@Path("chat/context")
+@RequestScoped
+@Transactional
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class ChatContextResource {
+
+    @Inject
+    Notebooks notebooks;
+
+    @Inject
+    Sources sources;
+
+    @Inject
+    Notes notes;
+
+    @Inject
+    CurrentUser user;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
+    int summaryCharacters;
+
+    public record ContextRequest(@NotBlank String notebookId, ContextConfig contextConfig) {
+    }
+
+    public record ContextJson(Items context, int tokenCount, int charCount) {
+    }
+
+    public record Items(List<NotebookContext.Item> sources, List<NotebookContext.Item> notes) {
+    }
+
+    @POST
+    public ContextJson context(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ContextRequest request) {
+        var notebook = notebooks.get(user.id(), request.notebookId());
+        NotebookContext context = new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
+                request.contextConfig() == null ? ContextConfig.DEFAULTS : request.contextConfig());
+        return new ContextJson(new Items(context.sources(), context.notes()), context.tokenCount(), context.charCount());
+    }
+}

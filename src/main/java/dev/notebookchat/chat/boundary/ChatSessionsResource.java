@@ -1,0 +1,138 @@
+package dev.notebookchat.chat.boundary;
+
+import dev.notebookchat.problems.ApiError;
+import dev.notebookchat.chat.control.ChatSessions;
+import dev.notebookchat.chat.entity.ChatMessage;
+import dev.notebookchat.chat.entity.ChatSession;
+import dev.notebookchat.notebook.control.Notebooks;
+import dev.notebookchat.platform.ValidText;
+import dev.notebookchat.security.control.CurrentUser;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+@Path("chat/sessions")
+@RequestScoped
+@Transactional
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class ChatSessionsResource {
+
+    static final String MODEL_PATTERN = "[^/\\s]+/\\S+";
+    static final String MODEL_MESSAGE = "must name a model as provider/model, e.g. local/extractive";
+
+    @Inject
+    Notebooks notebooks;
+
+    @Inject
+    ChatSessions sessions;
+
+    @Inject
+    CurrentUser user;
+
+    public record NewSession(@NotBlank String notebookId,
+                             @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+                             @Size(max = 200) @Pattern(regexp = MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
+    }
+
+    /** An empty {@code model_override} clears it. */
+    public record SessionChanges(@Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+                                 @Size(max = 200) @Pattern(regexp = "|" + MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
+    }
+
+    public record SessionJson(String id, String notebookId, String title, Instant created, Instant updated,
+                              long messageCount, String modelOverride) {
+        static SessionJson of(ChatSession s, long messageCount) {
+            return new SessionJson(s.id(), s.notebook().id(), s.title(), s.created().toInstant(), s.updated().toInstant(),
+                    messageCount, s.modelOverride());
+        }
+    }
+
+    public record UsageJson(Integer inputTokens, Integer outputTokens) {
+    }
+
+    public record MessageJson(String id, String type, String content, Instant timestamp, String status, String model,
+                              UsageJson usage) {
+        static MessageJson of(ChatMessage m) {
+            UsageJson usage = m.inputTokens() == null && m.outputTokens() == null ? null
+                    : new UsageJson(m.inputTokens(), m.outputTokens());
+            return new MessageJson(m.id(), m.type().name(), m.content(), m.created().toInstant(), m.status().name(),
+                    m.model(), usage);
+        }
+    }
+
+    public record SessionWithMessagesJson(String id, String notebookId, String title, Instant created, Instant updated,
+                                          long messageCount, String modelOverride, List<MessageJson> messages) {
+        static SessionWithMessagesJson of(ChatSession s, List<ChatMessage> messages) {
+            return new SessionWithMessagesJson(s.id(), s.notebook().id(), s.title(), s.created().toInstant(),
+                    s.updated().toInstant(), messages.size(), s.modelOverride(),
+                    messages.stream().map(MessageJson::of).toList());
+        }
+    }
+
+    @POST
+    public Response create(@NotNull(message = ApiError.BODY_REQUIRED) @Valid NewSession request) {
+        var notebook = notebooks.get(user.id(), request.notebookId());
+        ChatSession session = sessions.create(notebook, request.title() == null ? null : request.title().strip(),
+                request.modelOverride());
+        return Response.status(Response.Status.CREATED).entity(SessionJson.of(session, 0)).build();
+    }
+
+    @GET
+    public List<SessionJson> all(@QueryParam("notebook_id") String notebookId) {
+        if (notebookId == null || notebookId.isBlank()) {
+            throw new BadRequestException("The query parameter notebook_id is required.");
+        }
+        var notebook = notebooks.get(user.id(), notebookId);
+        Map<String, Long> counts = sessions.messageCounts(notebook);
+        return sessions.of(notebook).stream().map(s -> SessionJson.of(s, counts.getOrDefault(s.id(), 0L))).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public SessionWithMessagesJson one(@PathParam("id") String id) {
+        ChatSession session = sessions.get(user.id(), id);
+        return SessionWithMessagesJson.of(session, sessions.messages(session));
+    }
+
+    @PUT
+    @Path("{id}")
+    public SessionJson update(@PathParam("id") String id, @NotNull(message = ApiError.BODY_REQUIRED) @Valid SessionChanges changes) {
+        ChatSession session = sessions.get(user.id(), id);
+        if (changes.title() != null) {
+            session.retitle(changes.title().strip());
+        }
+        if (changes.modelOverride() != null) {
+            session.overrideModel(changes.modelOverride());
+        }
+        return SessionJson.of(session, sessions.messages(session).size());
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        sessions.delete(sessions.get(user.id(), id));
+        return Response.noContent().build();
+    }
+}

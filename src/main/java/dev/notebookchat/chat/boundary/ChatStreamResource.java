@@ -1,0 +1,118 @@
+package dev.notebookchat.chat.boundary;
+
+import dev.notebookchat.chat.boundary.ChatSessionsResource.SessionWithMessagesJson;
+import dev.notebookchat.chat.control.ChatHistory;
+import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.chat.control.Turns;
+import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.ContextConfig;
+import dev.notebookchat.platform.ValidText;
+import dev.notebookchat.problems.ApiError;
+import dev.notebookchat.security.control.CurrentUser;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs a turn: streamed as Server-Sent Events, or answered whole once it is over. Everything that
+ * can be refused is refused before the first event, as a JSON error; after it, failures are
+ * {@code error} events.
+ */
+@Path("chat/execute")
+@RequestScoped
+@Transactional
+@Consumes(MediaType.APPLICATION_JSON)
+public class ChatStreamResource {
+
+    @Inject
+    Turns turns;
+
+    @Inject
+    ChatHistory history;
+
+    @Inject
+    CurrentUser user;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.stream.heartbeat", defaultValue = "15")
+    double heartbeatSeconds;
+
+    public record ExecuteRequest(@NotBlank String sessionId,
+                                 @NotNull @Size(min = 1, max = 32_000) @ValidText String message,
+                                 @Valid ContextConfig contextConfig,
+                                 @Size(max = 200) @ValidText String modelOverride) {
+
+        Turns.Request toTurn() {
+            if (message.isBlank()) {
+                throw new jakarta.ws.rs.BadRequestException("message must not be only whitespace");
+            }
+            return new Turns.Request(sessionId, message, contextConfig, modelOverride);
+        }
+    }
+
+    public record ExecuteJson(String sessionId, List<ChatSessionsResource.MessageJson> messages) {
+    }
+
+    @POST
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
+                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
+        Turn turn = turns.start(user.id(), request.toTurn());
+        // Proxies must pass each event on at once and leave the stream unchanged.
+        response.setHeader("Cache-Control", "no-cache, no-transform");
+        response.setHeader("X-Accel-Buffering", "no");
+        turn.follow(new SseFollower(turn, sink, sse, 0, scheduler, Duration.ofMillis((long) (heartbeatSeconds * 1000))));
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public void execute(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
+                        @Suspended AsyncResponse response) {
+        Turn turn = turns.start(user.id(), request.toTurn());
+        turn.follow(new Turn.Follower() {
+            private boolean answered;
+
+            @Override
+            public synchronized void wake() {
+                if (answered || !turn.ended()) {
+                    return;
+                }
+                answered = true;
+                turn.unfollow(this);
+                ChatEvent last = turn.lastEvent();
+                if (last instanceof ChatEvent.Error error) {
+                    response.resume(ApiError.response(503, error.message()));
+                } else {
+                    var snapshot = history.snapshot(turn.sessionId());
+                    var session = SessionWithMessagesJson.of(snapshot.session(), snapshot.messages());
+                    response.resume(new ExecuteJson(session.id(), session.messages()));
+                }
+            }
+        });
+    }
+}

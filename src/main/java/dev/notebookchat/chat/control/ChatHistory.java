@@ -1,0 +1,104 @@
+package dev.notebookchat.chat.control;
+
+import dev.notebookchat.chat.entity.ChatMessage;
+import dev.notebookchat.chat.entity.ChatSession;
+import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.control.ProviderRequest.Role;
+import dev.notebookchat.provider.control.Usage;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Logger;
+
+import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
+
+/**
+ * The writes a turn makes, each in a transaction of its own: no transaction spans a stream, and a
+ * failure while answering cannot take the user's saved message with it.
+ */
+@ApplicationScoped
+public class ChatHistory {
+
+    private static final Logger LOG = Logger.getLogger(ChatHistory.class.getName());
+
+    @PersistenceContext(unitName = "notebookchat")
+    EntityManager em;
+
+    /** The turn's two rows: the user's message, complete, and the answer, still streaming. */
+    public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
+    }
+
+    @Transactional(REQUIRES_NEW)
+    public Begun begin(String sessionId, String userText, String model) {
+        ChatSession session = em.find(ChatSession.class, sessionId);
+        Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
+        int seq = last == null ? 0 : last + 1;
+        ChatMessage human = ChatMessage.human(session, seq, userText);
+        ChatMessage answer = ChatMessage.answerStarted(session, seq + 1, model);
+        em.persist(human);
+        em.persist(answer);
+        session.touch();
+        return new Begun(human.id(), human.created().toInstant(), answer.id());
+    }
+
+    @Transactional(REQUIRES_NEW)
+    public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
+        ChatMessage answer = em.find(ChatMessage.class, answerId);
+        if (answer == null) {
+            // the session was deleted while the turn ran: nothing left to save into
+            return;
+        }
+        answer.end(content, status, finishReason, usage.inputTokens(), usage.outputTokens());
+    }
+
+    /**
+     * The conversation a provider sees before the new message: the latest {@code limit} messages,
+     * leaving out failed answers and empty ones, which would only confuse the model.
+     */
+    @Transactional(REQUIRES_NEW)
+    public List<PromptMessage> recent(String sessionId, int limit) {
+        ChatSession session = em.find(ChatSession.class, sessionId);
+        List<ChatMessage> all = em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
+                .setParameter("session", session).getResultList();
+        List<PromptMessage> recent = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && recent.size() < limit; i--) {
+            ChatMessage m = all.get(i);
+            boolean usable = m.type() == ChatMessage.Type.human
+                    || (!m.content().isEmpty() && m.status() != ChatMessage.Status.error);
+            if (usable) {
+                recent.add(new PromptMessage(m.type() == ChatMessage.Type.human ? Role.USER : Role.ASSISTANT, m.content()));
+            }
+        }
+        Collections.reverse(recent);
+        return recent;
+    }
+
+    public record Snapshot(ChatSession session, List<ChatMessage> messages) {
+    }
+
+    /** The session as it is now, for answers given after the request that started a turn has returned. */
+    @Transactional(REQUIRES_NEW)
+    public Snapshot snapshot(String sessionId) {
+        ChatSession session = em.find(ChatSession.class, sessionId);
+        return new Snapshot(session, em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
+                .setParameter("session", session).getResultList());
+    }
+
+    /** Answers left {@code streaming} by a server that stopped mid-turn will never finish. */
+    @Transactional
+    void interruptLeftovers(@Observes @Priority(2) @Initialized(ApplicationScoped.class) Object started) {
+        int count = em.createNamedQuery(ChatMessage.MARK_INTERRUPTED).executeUpdate();
+        if (count > 0) {
+            LOG.info(count + " answers cut off by the last shutdown are marked interrupted");
+        }
+    }
+}

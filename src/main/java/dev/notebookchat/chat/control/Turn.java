@@ -1,0 +1,245 @@
+package dev.notebookchat.chat.control;
+
+import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.ChatMessage.Status;
+import dev.notebookchat.provider.control.ProviderFailure;
+import dev.notebookchat.provider.control.ProviderListener;
+import dev.notebookchat.provider.control.ProviderStream;
+import dev.notebookchat.provider.control.Usage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One answer in the making. It owns the numbered events of the turn (event {@code n} is the
+ * {@code n-1}th of the log) and the followers reading them, each at its own pace: a follower that
+ * joins late, or resumes after {@code Last-Event-ID}, reads the same log from its own cursor. The
+ * provider never waits for a follower, and a follower that leaves does not stop the turn.
+ *
+ * <p>The log is the only buffer between provider and clients, and it is bounded: an answer longer
+ * than the configured maximum is cut off with finish reason {@code length}.
+ *
+ * <p>Locking: the turn's monitor guards its state; followers are woken outside it, so a follower
+ * may call back into the turn while holding its own lock without risking a deadlock.
+ */
+public class Turn implements ProviderListener {
+
+    private static final Logger LOG = Logger.getLogger(Turn.class.getName());
+
+    /** Someone reading the turn's events; woken whenever there is something new, or the turn ended. */
+    public interface Follower {
+        void wake();
+    }
+
+    /** An event with its SSE id. */
+    public record Numbered(long id, ChatEvent event) {
+    }
+
+    /** How the answer is saved; its failures become the turn's {@code error} event. */
+    public interface Store {
+        void end(String answerId, String content, Status status, String finishReason, Usage usage);
+    }
+
+    private enum State { RUNNING, ENDING, ENDED }
+
+    private final String sessionId;
+    private final String answerId;
+    private final int maxAnswerCharacters;
+    private final Store store;
+    private final Executor executor;
+    private final Consumer<Turn> onEnded;
+
+    private final List<ChatEvent> events = new ArrayList<>();
+    private final List<Follower> followers = new CopyOnWriteArrayList<>();
+    private final StringBuilder answer = new StringBuilder();
+    private State state = State.RUNNING;
+    private ProviderStream providerStream;
+    private boolean cancelRequested;
+
+    /**
+     * @param executor runs the final save, so no provider or HTTP client thread does database work
+     * @param onEnded  told once the last event is in the log
+     */
+    public Turn(String sessionId, String answerId, String userMessage, Instant userTimestamp,
+                int maxAnswerCharacters, Store store, Executor executor, Consumer<Turn> onEnded) {
+        this.sessionId = sessionId;
+        this.answerId = answerId;
+        this.maxAnswerCharacters = maxAnswerCharacters;
+        this.store = store;
+        this.executor = executor;
+        this.onEnded = onEnded;
+        events.add(new ChatEvent.UserMessage(userMessage, userTimestamp));
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String answerId() {
+        return answerId;
+    }
+
+    /** Hands the turn the provider answer it follows; a stop requested before this cancels it at once. */
+    public void attach(ProviderStream stream) {
+        boolean cancelNow;
+        synchronized (this) {
+            providerStream = stream;
+            cancelNow = cancelRequested;
+        }
+        if (cancelNow) {
+            stream.cancel();
+        }
+    }
+
+    public void follow(Follower follower) {
+        followers.add(follower);
+        follower.wake();
+    }
+
+    public void unfollow(Follower follower) {
+        followers.remove(follower);
+    }
+
+    /** The event at {@code index} (0-based) if it exists yet. */
+    public synchronized Optional<Numbered> eventAt(long index) {
+        return index >= 0 && index < events.size()
+                ? Optional.of(new Numbered(index + 1, events.get((int) index)))
+                : Optional.empty();
+    }
+
+    /** True once the terminal event is in the log: a follower that read everything may close. */
+    public synchronized boolean ended() {
+        return state == State.ENDED;
+    }
+
+    /** The newest event: once the turn ended, {@code complete} or {@code error}. */
+    public synchronized ChatEvent lastEvent() {
+        return events.get(events.size() - 1);
+    }
+
+    public synchronized String answerSoFar() {
+        return answer.toString();
+    }
+
+    @Override
+    public void onToken(String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        boolean tooLong;
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return;
+            }
+            answer.append(text);
+            events.add(new ChatEvent.Token(text));
+            tooLong = answer.length() >= maxAnswerCharacters;
+        }
+        wakeFollowers();
+        if (tooLong) {
+            cancelProvider();
+            complete("length", Usage.UNKNOWN, Status.complete);
+        }
+    }
+
+    @Override
+    public void onComplete(String finishReason, Usage usage) {
+        complete(finishReason, usage, Status.complete);
+    }
+
+    @Override
+    public void onFailure(ProviderFailure failure) {
+        fail(failure.message());
+    }
+
+    /** Ends the turn now, keeping the partial answer: the provider request is aborted. */
+    public boolean stop() {
+        cancelProvider();
+        return complete("stopped", Usage.UNKNOWN, Status.stopped);
+    }
+
+    /** Ends the turn with an {@code error} event, keeping the partial answer. */
+    public void fail(String message) {
+        String content;
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return;
+            }
+            state = State.ENDING;
+            content = answer.toString();
+        }
+        cancelProvider();
+        executor.execute(() -> {
+            try {
+                store.end(answerId, content, Status.error, "error", Usage.UNKNOWN);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "The failed answer of session " + sessionId + " could not be saved", e);
+            }
+            end(new ChatEvent.Error(message));
+        });
+    }
+
+    private boolean complete(String finishReason, Usage usage, Status status) {
+        String content;
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return false;
+            }
+            state = State.ENDING;
+            content = answer.toString();
+        }
+        Usage reported = usage == null ? Usage.UNKNOWN : usage;
+        executor.execute(() -> {
+            try {
+                store.end(answerId, content, status, finishReason, reported);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "The answer of session " + sessionId + " could not be saved", e);
+                end(new ChatEvent.Error("The answer could not be saved because the database is unavailable. "
+                        + "Your message is kept; try again shortly."));
+                return;
+            }
+            Instant now = Instant.now();
+            synchronized (this) {
+                events.add(new ChatEvent.AiMessageComplete(content, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+            }
+            end(new ChatEvent.Complete(answerId, finishReason, reported.inputTokens(), reported.outputTokens()));
+        });
+        return true;
+    }
+
+    private void end(ChatEvent terminal) {
+        synchronized (this) {
+            events.add(terminal);
+            state = State.ENDED;
+        }
+        try {
+            onEnded.accept(this);
+        } finally {
+            wakeFollowers();
+        }
+    }
+
+    private void cancelProvider() {
+        ProviderStream stream;
+        synchronized (this) {
+            cancelRequested = true;
+            stream = providerStream;
+        }
+        if (stream != null) {
+            stream.cancel();
+        }
+    }
+
+    private void wakeFollowers() {
+        for (Follower follower : followers) {
+            follower.wake();
+        }
+    }
+}

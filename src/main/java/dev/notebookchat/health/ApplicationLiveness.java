@@ -1,0 +1,17 @@
+package dev.notebookchat.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/** Alive while the application answers at all. */
+@Liveness
+@ApplicationScoped
+public class ApplicationLiveness implements HealthCheck {
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.up("application");
+    }
+}
