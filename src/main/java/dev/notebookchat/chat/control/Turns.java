@@ -13,6 +13,7 @@ import dev.notebookchat.provider.control.ProviderRequest.Role;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.control.Providers.ModelRef;
 import dev.notebookchat.security.control.Credentials;
+import dev.notebookchat.security.control.KeyCipher;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -154,10 +155,17 @@ public class Turns {
 
     /** The user's own key wins over the server-wide one; a provider that needs a key and has none is refused. */
     private String apiKey(String owner, String provider) {
-        if (!providers.needsKey(provider)) {
-            return credentials.apiKey(owner, provider).orElse(null);
+        Optional<String> own;
+        try {
+            own = credentials.apiKey(owner, provider);
+        } catch (KeyCipher.Undecryptable e) {
+            throw new BadRequestException("Your stored key for provider '" + provider
+                    + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
         }
-        return credentials.apiKey(owner, provider).or(() -> providers.serverKey(provider))
+        if (!providers.needsKey(provider)) {
+            return own.orElse(null);
+        }
+        return own.or(() -> providers.serverKey(provider))
                 .orElseThrow(() -> new BadRequestException("No API key for provider '" + provider
                         + "': add your key in Settings (PUT /api/credentials/" + provider + ") or ask the administrator to configure one."));
     }

@@ -1,0 +1,151 @@
+package dev.notebookchat.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/** A small JSON client for the API, signed in as one user. */
+public final class Api {
+
+    public static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final URI base;
+    private final String token;
+
+    private Api(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public static URI base() {
+        return URI.create("http://localhost:" + System.getProperty("it.http.port", "9080") + "/");
+    }
+
+    /** Signs in through the dev login as a fresh user, so tests never see each other's data. */
+    public static Api newUser(String name) {
+        String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Response answer = anonymous().post("api/auth/dev-token", Json.createObjectBuilder().add("username", username).build());
+        if (answer.status() != 200) {
+            throw new IllegalStateException("dev login failed: " + answer);
+        }
+        return new Api(base(), answer.json().getString("token"));
+    }
+
+    public static Api anonymous() {
+        return new Api(base(), null);
+    }
+
+    public static Api withToken(String token) {
+        return new Api(base(), token);
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public record Response(int status, String body, HttpResponse<String> raw) {
+        public JsonObject json() {
+            return (JsonObject) parse();
+        }
+
+        public JsonArray array() {
+            return (JsonArray) parse();
+        }
+
+        private JsonStructure parse() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.read();
+            }
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    public Response delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public Response post(String path, JsonValue body) {
+        return post(path, body.toString());
+    }
+
+    public Response post(String path, String rawBody) {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(rawBody)));
+    }
+
+    public Response put(String path, JsonValue body) {
+        return put(path, body.toString());
+    }
+
+    public Response put(String path, String rawBody) {
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(rawBody)));
+    }
+
+    public HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    public Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Shortcuts for the objects most tests need.
+
+    public String createNotebook(String name) {
+        return created(post("api/notebooks", Json.createObjectBuilder().add("name", name).build())).getString("id");
+    }
+
+    public String addSource(String notebookId, String title, String content) {
+        return created(post("api/notebooks/" + notebookId + "/sources",
+                Json.createObjectBuilder().add("title", title).add("content", content).build())).getString("id");
+    }
+
+    public String addNote(String notebookId, String title, String content) {
+        return created(post("api/notebooks/" + notebookId + "/notes",
+                Json.createObjectBuilder().add("title", title).add("content", content).build())).getString("id");
+    }
+
+    public String createSession(String notebookId) {
+        return created(post("api/chat/sessions", Json.createObjectBuilder().add("notebook_id", notebookId).build())).getString("id");
+    }
+
+    private static JsonObject created(Response response) {
+        if (response.status() != 201) {
+            throw new IllegalStateException("expected 201, got " + response.status() + ": " + response.body());
+        }
+        return response.json();
+    }
+}
