@@ -16,6 +16,16 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.servlet.http.HttpServletResponse;
+import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.chat.control.Turns;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -50,6 +60,12 @@ public class ChatSessionsResource {
 
     @Inject
     CurrentUser user;
+
+    @Inject
+    Turns turns;
+
+    @Inject
+    EventStreams streams;
 
     public record NewSession(@NotBlank String notebookId,
                              @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
@@ -132,7 +148,53 @@ public class ChatSessionsResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
-        sessions.delete(sessions.get(user.id(), id));
+        ChatSession session = sessions.get(user.id(), id);
+        turns.running(session.id()).ifPresent(Turn::stop);
+        sessions.delete(session);
         return Response.noContent().build();
+    }
+
+    public record StopJson(String sessionId, String messageId) {
+    }
+
+    /** Aborts the provider request; the stream then ends with the partial answer and {@code finish_reason: stopped}. */
+    @POST
+    @Path("{id}/stop")
+    public Response stop(@PathParam("id") String id) {
+        ChatSession session = sessions.get(user.id(), id);
+        Turn turn = turns.running(session.id())
+                .orElseThrow(() -> new ClientErrorException("No turn is running in this chat session.", Response.Status.CONFLICT));
+        turn.stop();
+        return Response.accepted(new StopJson(session.id(), turn.answerId())).build();
+    }
+
+    /**
+     * Follows the session's latest turn: replays its events after {@code Last-Event-ID} (all of them
+     * without the header), then goes on live until it ends; a finished turn is replayed and closed.
+     */
+    @GET
+    @Path("{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void follow(@PathParam("id") String id, @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String lastEventId,
+                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
+        long from = eventIndexAfter(lastEventId);
+        ChatSession session = sessions.get(user.id(), id);
+        Turn turn = turns.latest(session).orElseThrow(() -> new NotFoundException("This chat session has no turn yet."));
+        streams.follow(turn, from, sink, sse, response);
+    }
+
+    private static long eventIndexAfter(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        try {
+            long id = Long.parseLong(lastEventId.strip());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("Last-Event-ID must be the id of an event of this stream (a whole number).");
+        }
     }
 }

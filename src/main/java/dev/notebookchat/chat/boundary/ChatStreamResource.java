@@ -9,8 +9,6 @@ import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,9 +27,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -54,12 +50,8 @@ public class ChatStreamResource {
     @Inject
     CurrentUser user;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
     @Inject
-    @ConfigProperty(name = "notebookchat.stream.heartbeat", defaultValue = "15")
-    double heartbeatSeconds;
+    EventStreams streams;
 
     public record ExecuteRequest(@NotBlank String sessionId,
                                  @NotNull @Size(min = 1, max = 32_000) @ValidText String message,
@@ -82,11 +74,7 @@ public class ChatStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
-        Turn turn = turns.start(user.id(), request.toTurn());
-        // Proxies must pass each event on at once and leave the stream unchanged.
-        response.setHeader("Cache-Control", "no-cache, no-transform");
-        response.setHeader("X-Accel-Buffering", "no");
-        turn.follow(new SseFollower(turn, sink, sse, 0, scheduler, Duration.ofMillis((long) (heartbeatSeconds * 1000))));
+        streams.follow(turns.start(user.id(), request.toTurn()), 0, sink, sse, response);
     }
 
     @POST

@@ -1,5 +1,6 @@
 package dev.notebookchat.chat.control;
 
+import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
@@ -91,6 +93,37 @@ public class ChatHistory {
         ChatSession session = em.find(ChatSession.class, sessionId);
         return new Snapshot(session, em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
                 .setParameter("session", session).getResultList());
+    }
+
+    /**
+     * The session's latest turn rebuilt from its two saved messages: the question, the answer as one
+     * token, and how it ended. An answer cut off by a restart ends with an {@code error} event.
+     */
+    @Transactional(REQUIRES_NEW)
+    public Optional<Turn> replay(String sessionId) {
+        ChatSession session = em.find(ChatSession.class, sessionId);
+        List<ChatMessage> all = em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
+                .setParameter("session", session).getResultList();
+        if (all.size() < 2 || all.get(all.size() - 1).type() != ChatMessage.Type.ai) {
+            return Optional.empty();
+        }
+        ChatMessage question = all.get(all.size() - 2);
+        ChatMessage answer = all.get(all.size() - 1);
+        List<ChatEvent> events = new ArrayList<>();
+        events.add(new ChatEvent.UserMessage(question.content(), question.created().toInstant()));
+        if (!answer.content().isEmpty()) {
+            events.add(new ChatEvent.Token(answer.content()));
+        }
+        switch (answer.status()) {
+            case complete, stopped -> {
+                events.add(new ChatEvent.AiMessageComplete(answer.content(), answer.created().toInstant()));
+                events.add(new ChatEvent.Complete(answer.id(), answer.finishReason(), answer.inputTokens(), answer.outputTokens()));
+            }
+            case error -> events.add(new ChatEvent.Error("This answer failed; its partial text is saved. Ask again to retry."));
+            case interrupted, streaming -> events.add(new ChatEvent.Error(
+                    "This answer was cut off when the server restarted; its partial text is saved. Ask again to retry."));
+        }
+        return Optional.of(Turn.replayed(sessionId, answer.id(), events));
     }
 
     /** Answers left {@code streaming} by a server that stopped mid-turn will never finish. */

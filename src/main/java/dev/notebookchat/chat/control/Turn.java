@@ -69,13 +69,27 @@ public class Turn implements ProviderListener {
      */
     public Turn(String sessionId, String answerId, String userMessage, Instant userTimestamp,
                 int maxAnswerCharacters, Store store, Executor executor, Consumer<Turn> onEnded) {
+        this(sessionId, answerId, new ChatEvent.UserMessage(userMessage, userTimestamp), maxAnswerCharacters, store,
+                executor, onEnded);
+    }
+
+    /** A turn that is over, as its saved messages tell it: for resuming after the server restarted. */
+    public static Turn replayed(String sessionId, String answerId, List<ChatEvent> events) {
+        Turn turn = new Turn(sessionId, answerId, events.get(0), 0, null, null, t -> { });
+        turn.events.addAll(events.subList(1, events.size()));
+        turn.state = State.ENDED;
+        return turn;
+    }
+
+    private Turn(String sessionId, String answerId, ChatEvent first, int maxAnswerCharacters, Store store,
+                 Executor executor, Consumer<Turn> onEnded) {
         this.sessionId = sessionId;
         this.answerId = answerId;
         this.maxAnswerCharacters = maxAnswerCharacters;
         this.store = store;
         this.executor = executor;
         this.onEnded = onEnded;
-        events.add(new ChatEvent.UserMessage(userMessage, userTimestamp));
+        events.add(first);
     }
 
     public String sessionId() {

@@ -26,6 +26,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,7 +87,18 @@ public class Turns {
     @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
     int summaryCharacters;
 
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.finished-turns-kept", defaultValue = "1000")
+    int finishedTurnsKept;
+
     private final ConcurrentMap<String, Turn> running = new ConcurrentHashMap<>();
+    /** The latest finished turn of recently active sessions, so a client can still resume it by event id. */
+    private final Map<String, Turn> finished = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Turn> eldest) {
+            return size() > finishedTurnsKept;
+        }
+    });
     /** Sessions whose turn is being set up: reserved so a second request meanwhile gets its 409. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
 
@@ -119,7 +133,7 @@ public class Turns {
 
             ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
             Turn turn = new Turn(session.id(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                    maxAnswerCharacters, history::end, executor, ended -> running.remove(ended.sessionId(), ended));
+                    maxAnswerCharacters, history::end, executor, this::ended);
             running.put(session.id(), turn);
             try {
                 turn.attach(provider.stream(providerRequest, turn));
@@ -135,6 +149,23 @@ public class Turns {
 
     public Optional<Turn> running(String sessionId) {
         return Optional.ofNullable(running.get(sessionId));
+    }
+
+    /**
+     * The session's latest turn, running or finished, for a client that resumes it. A turn finished
+     * before this server started is rebuilt from the saved messages.
+     */
+    public Optional<Turn> latest(ChatSession session) {
+        Turn turn = running.get(session.id());
+        if (turn == null) {
+            turn = finished.get(session.id());
+        }
+        return turn != null ? Optional.of(turn) : history.replay(session.id());
+    }
+
+    private void ended(Turn turn) {
+        finished.put(turn.sessionId(), turn);
+        running.remove(turn.sessionId(), turn);
     }
 
     public NotebookContext contextFor(ChatSession session, ContextConfig config) {
