@@ -16,7 +16,11 @@ let signedIn = false;
 const api = createApi({
   onUnauthorized: () => {
     if (!signedIn && !api.token.get()) return;
-    signOut('Your sign-in has expired or was not accepted. Please sign in again.');
+    signOut(
+      signedIn
+        ? 'Your sign-in has expired. Please sign in again.'
+        : 'The server did not accept that sign-in. Please sign in again.',
+    );
   },
 });
 

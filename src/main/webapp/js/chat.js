@@ -422,8 +422,10 @@ export function createChat({ api, contextConfig, onError, onSessionOpened }) {
     restoreInput();
     if (error.status === 401) return; // the sign-in page takes over
     if (error.status === 409) {
+      // Another tab's turn is running in this chat: say so, and show that turn as it goes.
       pending.remove();
       toast(error.message || 'An answer is still being written in this chat. Wait for it, or stop it first.', 'error');
+      await openSession(id);
       return;
     }
     pending.setStatus('error');
