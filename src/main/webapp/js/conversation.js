@@ -6,9 +6,8 @@
 // ends the stored messages are rendered again, reusing every node that did not change, so
 // a screen reader in the live region hears only the new answer.
 
-import { h } from './dom.js';
+import { h, formatTime } from './dom.js';
 import { renderMarkdown } from './markdown-dom.js';
-import { formatTime } from './dom.js';
 
 const STATUS_LABELS = {
   stopped: 'Stopped',
@@ -50,8 +49,10 @@ export function createConversation(root) {
       'data-type': type,
       'data-status': status,
     });
-    if (type === 'ai') {
-      bubble.appendChild(renderMarkdown(message.content ?? ''));
+    if (type === 'ai' && !message.content) {
+      bubble.appendChild(h('p', { class: 'muted', text: status === 'streaming' ? 'Writing…' : 'No answer was written.' }));
+    } else if (type === 'ai') {
+      bubble.appendChild(renderMarkdown(message.content));
     } else {
       bubble.textContent = message.content ?? '';
     }
