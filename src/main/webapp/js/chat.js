@@ -367,9 +367,19 @@ export function createChat({ api, contextConfig, onError, onSessionOpened }) {
     return result;
   }
 
+  let sending = false; // from Send until the turn's stream is open (a new chat is created first)
+
   async function send() {
-    const text = input.value;
-    if (turn) return;
+    if (turn || sending) return;
+    sending = true;
+    try {
+      await sendMessage(input.value);
+    } finally {
+      sending = false;
+    }
+  }
+
+  async function sendMessage(text) {
     if (!text.trim()) {
       input.focus();
       return;
