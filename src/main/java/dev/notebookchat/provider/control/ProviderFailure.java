@@ -59,7 +59,7 @@ public record ProviderFailure(Kind kind, String provider, String message) {
 
     /** Providers quote keys back (OpenAI: "Incorrect API key provided: sk-proj-****abcd"); these shapes are masked even when they are not the key that was sent. */
     private static final Pattern KEY_SHAPES = Pattern.compile(
-            "(sk-ant-|sk-proj-|sk-or-v1-|sk-|sk_|gsk_|AIza)[A-Za-z0-9_\\-*.]{6,}");
+            "(sk-ant-|sk-proj-|sk-or-v1-|sk-|sk_|gsk_|AIza)[A-Za-z0-9_\\-*]{6,}");
 
     /** A window of this many characters of the key is enough to count as leaking it. */
     private static final int KEY_WINDOW = 8;
