@@ -217,16 +217,17 @@ abstract class HttpChatProvider implements ChatProvider {
             }
             attempts++;
             bodyStarted = false;
-            HttpRequest http;
+            CompletableFuture<HttpResponse<Outcome>> future;
             try {
-                http = httpRequest();
+                HttpRequest http = httpRequest();
+                touch();
+                armWatchdog();
+                future = transport.client().sendAsync(http, this::bodyFor);
             } catch (RuntimeException unusable) {
-                fail(ProviderFailure.protocol(name, request, "the request could not be built: " + unusable.getMessage()));
+                // A base URL the client cannot use (wrong scheme, bad characters) is a configuration to fix.
+                fail(ProviderFailure.connection(name, request, unusable));
                 return;
             }
-            touch();
-            armWatchdog();
-            CompletableFuture<HttpResponse<Outcome>> future = transport.client().sendAsync(http, this::bodyFor);
             inFlight = future;
             if (closed) {
                 future.cancel(true); // cancel() ran between the check above and now

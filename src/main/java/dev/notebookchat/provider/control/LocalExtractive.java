@@ -23,12 +23,19 @@ public final class LocalExtractive implements ChatProvider {
 
     @Override
     public ProviderStream stream(ProviderRequest request, ProviderListener listener) {
-        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        Object lock = new Object();
+        boolean[] cancelled = {false};
         scheduler.execute(() -> {
-            if (!cancelled.get()) {
-                listener.onFailure(ProviderFailure.unavailable("local", "this build has no local answerer yet."));
+            synchronized (lock) {
+                if (!cancelled[0]) {
+                    listener.onFailure(ProviderFailure.unavailable("local", "this build has no local answerer yet."));
+                }
             }
         });
-        return () -> cancelled.set(true);
+        return () -> {
+            synchronized (lock) {
+                cancelled[0] = true;
+            }
+        };
     }
 }

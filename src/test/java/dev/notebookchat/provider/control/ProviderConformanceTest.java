@@ -241,6 +241,16 @@ abstract class ProviderConformanceTest {
                 listener.failure().message());
     }
 
+    @Test
+    void aBaseUrlTheClientCannotUseSaysWhichOne() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        adapter(transport, SETTINGS).stream(request("ok/bad-base", true, baseUrl(URI.create("ftp://127.0.0.1:2121"))), listener);
+
+        assertTrue(listener.awaitTerminal(WAIT));
+        assertEquals(Kind.CONNECTION, listener.failure().kind());
+        assertTrue(listener.failure().message().contains("Check the " + displayName() + " base URL"), listener.failure().message());
+    }
+
     // ---- failures inside the stream ------------------------------------------------------------------
 
     @Test
