@@ -11,7 +11,7 @@ import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.control.ProviderRequest.Role;
 import dev.notebookchat.provider.control.Providers;
-import dev.notebookchat.provider.control.Providers.ModelRef;
+import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.KeyCipher;
 import jakarta.annotation.PreDestroy;
@@ -113,8 +113,11 @@ public class Turns {
     public Turn start(String owner, Request request) {
         ChatSession session = sessions.get(owner, request.sessionId());
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
-        ChatProvider provider = providers.provider(model.provider())
-                .orElseThrow(() -> new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id() + "'."));
+        if (!providers.isKnown(model.provider())) {
+            throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
+                    + "'. Known providers: " + String.join(", ", providers.providers().stream().map(p -> p.name()).toList()) + ".");
+        }
+        ChatProvider provider = providers.provider(model.provider());
         String apiKey = apiKey(owner, model.provider());
         NotebookContext context = contextFor(session, request.contextConfig());
 

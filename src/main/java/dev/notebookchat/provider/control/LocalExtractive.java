@@ -147,8 +147,10 @@ public final class LocalExtractive implements ChatProvider {
                 return;
             }
             finished = true;
+            java.util.logging.Logger.getLogger(LocalExtractive.class.getName())
+                    .log(java.util.logging.Level.WARNING, "The local model failed mid-answer", cause);
             listener.onFailure(new ProviderFailure(ProviderFailure.Kind.IN_BAND, name(),
-                    "The local model stopped answering: " + cause));
+                    "The local model stopped answering unexpectedly. Ask again."));
         }
 
         @Override

@@ -1,60 +1,419 @@
 package dev.notebookchat.provider.control;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Placeholder registry until the provider adapters land: only the local model. */
+/**
+ * Picks the provider for a {@code provider/model} name and knows, from MicroProfile Config, where each
+ * provider lives, which server-wide key it has, and how patient to be with it.
+ *
+ * <p>Settings are read when they are used, so a changed environment or config source applies to the
+ * next answer; only {@code notebookchat.providers.connect-timeout} is read once, when the one shared
+ * HTTP client is built. Every setting has a default, and environment variables work through
+ * MicroProfile Config's mapping ({@code NOTEBOOKCHAT_PROVIDERS_OPENAI_BASE_URL}).
+ *
+ * <p>The answers streaming when the application stops are cancelled, so no provider connection
+ * outlives it.
+ */
 @ApplicationScoped
 public class Providers {
 
-    public record ModelRef(String provider, String model) {
-        public static ModelRef parse(String id) {
-            int slash = id == null ? -1 : id.indexOf('/');
-            if (slash <= 0 || slash == id.length() - 1) {
-                throw new IllegalArgumentException("A model is named provider/model, e.g. local/extractive.");
-            }
-            return new ModelRef(id.substring(0, slash), id.substring(slash + 1));
+    private static final System.Logger LOG = System.getLogger(Providers.class.getName());
+
+    /** Offered when {@code notebookchat.models} is not set: local answers first, then each provider's current workhorses. */
+    static final String DEFAULT_MODELS = String.join(",",
+            "local/extractive",
+            "ollama/llama3.2",
+            "openai/gpt-4o-mini", "openai/gpt-4.1",
+            "anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5",
+            "groq/llama-3.3-70b-versatile",
+            "google/gemini-2.5-flash", "google/gemini-2.5-pro",
+            "mistral/mistral-small-latest", "mistral/mistral-large-latest",
+            "deepseek/deepseek-chat", "deepseek/deepseek-reasoner",
+            "openrouter/openai/gpt-4o-mini");
+
+    /** Ollama lists what it has pulled; asking once per this period is plenty for a model picker. */
+    private static final Duration OLLAMA_TAGS_FRESH = Duration.ofSeconds(30);
+    /** A local Ollama answers at once or is not running: the picker must not wait for it. */
+    private static final Duration OLLAMA_TAGS_TIMEOUT = Duration.ofSeconds(1);
+
+    @Inject
+    Config config;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    /** The managed scheduler in a container; the one handed in outside it. */
+    private ScheduledExecutorService scheduledExecutor;
+    private HttpTransport transport;
+    private final Set<TrackedStream> open = ConcurrentHashMap.newKeySet();
+
+    private volatile List<ModelRef> ollamaModels = List.of();
+    /** When {@link #ollamaModels} was last asked for, valid once {@link #ollamaModelsKnown}. */
+    private volatile long ollamaModelsAt;
+    private volatile boolean ollamaModelsKnown;
+    private final AtomicBoolean askingOllama = new AtomicBoolean();
+
+    /** For CDI. */
+    public Providers() {
+    }
+
+    /** Outside a container (tests): the same bean with its collaborators handed in. */
+    Providers(Config config, ExecutorService executor, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.transport = HttpTransport.create(executor, scheduler, connectTimeout());
+        this.scheduledExecutor = scheduler;
+    }
+
+    @PostConstruct
+    void buildClient() {
+        scheduledExecutor = scheduler;
+        transport = HttpTransport.create(executor, scheduler, connectTimeout());
+        discoverModels(); // warm the Ollama list so the first model picker already shows it
+    }
+
+    @PreDestroy
+    void cancelOpenStreams() {
+        for (TrackedStream stream : List.copyOf(open)) {
+            stream.cancel();
         }
-
-        public String id() {
-            return provider + "/" + model;
-        }
+        open.clear();
     }
 
-    public record ProviderInfo(String name, String displayName, boolean needsKey, boolean streaming) {
+    // ---- providers -------------------------------------------------------------------------------
+
+    /**
+     * The provider behind {@code name}, set up with the current settings.
+     *
+     * @throws IllegalArgumentException for a name that is not a known provider
+     */
+    public ChatProvider provider(String name) {
+        KnownProvider known = known(name);
+        ProviderSettings settings = settings();
+        ChatProvider adapter = switch (known) {
+            case OPENAI, GROQ, DEEPSEEK, MISTRAL, OPENROUTER -> OpenAiCompatible.forProvider(known.id(), transport, settings);
+            case ANTHROPIC -> new Anthropic(transport, settings, intSetting("notebookchat.providers.anthropic.max-tokens", 4096));
+            case GOOGLE -> new Gemini(transport, settings);
+            case OLLAMA -> new Ollama(transport, settings);
+            case LOCAL -> new LocalExtractive(scheduledExecutor,
+                    seconds("notebookchat.local.token-delay", Duration.ofMillis(20)));
+        };
+        return new TrackedProvider(adapter);
     }
 
-    @jakarta.annotation.Resource
-    jakarta.enterprise.concurrent.ManagedScheduledExecutorService scheduler;
-
-    public Optional<ChatProvider> provider(String name) {
-        return "local".equals(name) ? Optional.of(new LocalExtractive(scheduler, java.time.Duration.ofMillis(20))) : Optional.empty();
+    /** Whether {@code name} is a provider this application speaks to. */
+    public boolean isKnown(String name) {
+        return KnownProvider.byId(name).isPresent();
     }
 
+    /** {@code notebookchat.providers.<name>.base-url}, or the provider's public API. */
     public URI baseUrl(String provider) {
-        return URI.create("http://localhost");
+        KnownProvider known = known(provider);
+        return text("notebookchat.providers." + known.id() + ".base-url")
+                .map(String::strip)
+                .map(url -> {
+                    try {
+                        return URI.create(url);
+                    } catch (IllegalArgumentException malformed) {
+                        LOG.log(System.Logger.Level.WARNING, "Ignoring malformed base URL for " + known.id() + ": " + url);
+                        return null;
+                    }
+                })
+                .orElse(known.defaultBaseUrl());
     }
 
+    /** {@code notebookchat.providers.<name>.api-key}, the key for users who have none of their own. */
     public Optional<String> serverKey(String provider) {
-        return Optional.empty();
+        KnownProvider known = known(provider);
+        return text("notebookchat.providers." + known.id() + ".api-key").map(String::strip).filter(key -> !key.isEmpty());
     }
 
+    /** Whether a turn with this provider needs a key; Ollama and the local answerer need none. */
     public boolean needsKey(String provider) {
-        return !"local".equals(provider) && !"ollama".equals(provider);
+        return known(provider).needsKey();
     }
 
+    /** Whether {@code model} answers token by token, i.e. is not listed in {@code notebookchat.models.non-streaming}. */
     public boolean streaming(ModelRef model) {
-        return true;
+        return !list("notebookchat.models.non-streaming", "").contains(model.id());
     }
 
+    /** Every provider, in the order the model picker shows them. */
     public List<ProviderInfo> providers() {
-        return List.of(new ProviderInfo("local", "Local (extractive)", false, true));
+        return Arrays.stream(KnownProvider.values())
+                .map(p -> new ProviderInfo(p.id(), p.displayName(), p.needsKey(), true))
+                .toList();
     }
 
+    // ---- models ----------------------------------------------------------------------------------
+
+    /**
+     * The configured models ({@code notebookchat.models}), then the Ollama models last seen on the
+     * Ollama server that the list does not name yet. Never waits: a stale Ollama list is refreshed in
+     * the background for the next call; {@link #discoverModels()} waits for it.
+     */
     public List<ModelRef> models() {
-        return List.of(new ModelRef("local", "extractive"));
+        if (!ollamaModelsFresh()) {
+            discoverModels();
+        }
+        return merged();
+    }
+
+    /** As {@link #models()}, once a fresh answer from Ollama (or its absence) is known. */
+    public CompletionStage<List<ModelRef>> discoverModels() {
+        if (ollamaModelsFresh() || !askingOllama.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(merged());
+        }
+        URI tags = HttpChatProvider.resolve(baseUrl("ollama"), "/api/tags");
+        HttpRequest request;
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(tags).GET().timeout(OLLAMA_TAGS_TIMEOUT)
+                    .header("Accept", "application/json");
+            if ("http".equalsIgnoreCase(tags.getScheme())) {
+                builder.version(HttpClient.Version.HTTP_1_1);
+            }
+            request = builder.build();
+        } catch (IllegalArgumentException unusable) {
+            askingOllama.set(false);
+            return CompletableFuture.completedFuture(merged());
+        }
+        return transport.client().sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    List<ModelRef> found = List.of();
+                    if (failure == null && response.statusCode() == 200) {
+                        found = ollamaTags(response.body());
+                    } else {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "No Ollama models from " + tags + ": "
+                                + (failure != null ? failure : "HTTP " + response.statusCode()));
+                    }
+                    ollamaModels = found;
+                    ollamaModelsAt = System.nanoTime();
+                    ollamaModelsKnown = true;
+                    askingOllama.set(false);
+                    return merged();
+                });
+    }
+
+    private boolean ollamaModelsFresh() {
+        return ollamaModelsKnown && System.nanoTime() - ollamaModelsAt <= OLLAMA_TAGS_FRESH.toNanos();
+    }
+
+    private List<ModelRef> merged() {
+        Set<ModelRef> models = new LinkedHashSet<>();
+        for (String name : list("notebookchat.models", DEFAULT_MODELS)) {
+            try {
+                ModelRef model = ModelRef.parse(name);
+                if (isKnown(model.provider())) {
+                    models.add(model);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "Ignoring model of unknown provider in notebookchat.models: " + name);
+                }
+            } catch (IllegalArgumentException malformed) {
+                LOG.log(System.Logger.Level.WARNING, "Ignoring malformed entry in notebookchat.models: " + name);
+            }
+        }
+        for (ModelRef discovered : ollamaModels) {
+            // Ollama reports "llama3.2:latest" for what users configure as "llama3.2".
+            String bare = discovered.model().endsWith(":latest")
+                    ? discovered.model().substring(0, discovered.model().length() - ":latest".length())
+                    : discovered.model();
+            if (!models.contains(new ModelRef("ollama", bare))) {
+                models.add(discovered);
+            }
+        }
+        return List.copyOf(models);
+    }
+
+    private static List<ModelRef> ollamaTags(String body) {
+        List<ModelRef> found = new ArrayList<>();
+        try {
+            JsonArray models = WireJson.array(WireJson.parseObject(body), "models");
+            if (models != null) {
+                for (JsonValue model : models) {
+                    if (model.getValueType() == JsonValue.ValueType.OBJECT) {
+                        JsonObject entry = model.asJsonObject();
+                        String name = WireJson.string(entry, "name") != null ? WireJson.string(entry, "name") : WireJson.string(entry, "model");
+                        if (name != null) {
+                            found.add(new ModelRef("ollama", name));
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            LOG.log(System.Logger.Level.DEBUG, "Unreadable Ollama model list", unreadable);
+        }
+        return found;
+    }
+
+    // ---- settings --------------------------------------------------------------------------------
+
+    /** Timeouts and retries as configured now. */
+    public ProviderSettings settings() {
+        ProviderSettings defaults = ProviderSettings.DEFAULTS;
+        return new ProviderSettings(
+                positive(seconds("notebookchat.stream.idle-timeout.first-token", defaults.firstTokenTimeout()), defaults.firstTokenTimeout()),
+                positive(seconds("notebookchat.stream.idle-timeout.between-tokens", defaults.betweenTokensTimeout()), defaults.betweenTokensTimeout()),
+                Math.max(1, intSetting("notebookchat.providers.retry.max-attempts", defaults.maxAttempts())),
+                seconds("notebookchat.providers.retry.initial-backoff", defaults.initialBackoff()),
+                seconds("notebookchat.providers.retry.max-backoff", defaults.maxBackoff()));
+    }
+
+    private Duration connectTimeout() {
+        return positive(seconds("notebookchat.providers.connect-timeout", Duration.ofSeconds(10)), Duration.ofSeconds(10));
+    }
+
+    private static KnownProvider known(String name) {
+        return KnownProvider.byId(name == null ? "" : name.strip().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new IllegalArgumentException("Unknown provider: \"" + name + "\""));
+    }
+
+    private Optional<String> text(String key) {
+        return config.getOptionalValue(key, String.class);
+    }
+
+    private List<String> list(String key, String fallback) {
+        return Arrays.stream(text(key).orElse(fallback).split(","))
+                .map(String::strip)
+                .filter(item -> !item.isEmpty())
+                .toList();
+    }
+
+    /** Durations are plain seconds, decimals allowed ({@code 0.5}); a value that is not a number falls back to the default. */
+    private Duration seconds(String key, Duration fallback) {
+        Optional<String> value = text(key);
+        if (value.isEmpty() || value.get().isBlank()) {
+            return fallback;
+        }
+        try {
+            double seconds = Double.parseDouble(value.get().strip());
+            if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+                throw new NumberFormatException("negative");
+            }
+            return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
+        } catch (NumberFormatException notSeconds) {
+            LOG.log(System.Logger.Level.WARNING, key + " must be a number of seconds, not \"" + value.get() + "\"; using " + fallback.toMillis() / 1000.0);
+            return fallback;
+        }
+    }
+
+    private int intSetting(String key, int fallback) {
+        Optional<String> value = text(key);
+        if (value.isEmpty() || value.get().isBlank()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value.get().strip());
+            if (number < 1) {
+                throw new NumberFormatException("not positive");
+            }
+            return number;
+        } catch (NumberFormatException notANumber) {
+            LOG.log(System.Logger.Level.WARNING, key + " must be a positive whole number, not \"" + value.get() + "\"; using " + fallback);
+            return fallback;
+        }
+    }
+
+    private static Duration positive(Duration value, Duration fallback) {
+        return value.isZero() ? fallback : value;
+    }
+
+    // ---- tracking open answers -------------------------------------------------------------------
+
+    /** Hands out the adapter's streams wrapped, so they can be cancelled when the application stops. */
+    private final class TrackedProvider implements ChatProvider {
+        private final ChatProvider adapter;
+
+        TrackedProvider(ChatProvider adapter) {
+            this.adapter = adapter;
+        }
+
+        @Override
+        public String name() {
+            return adapter.name();
+        }
+
+        @Override
+        public ProviderStream stream(ProviderRequest request, ProviderListener listener) {
+            TrackedStream tracked = new TrackedStream(listener);
+            open.add(tracked);
+            tracked.attach(adapter.stream(request, tracked));
+            return tracked;
+        }
+    }
+
+    /** Forgets itself when the answer ends or is cancelled. */
+    private final class TrackedStream implements ProviderStream, ProviderListener {
+        private final ProviderListener listener;
+        private volatile ProviderStream stream;
+        private volatile boolean cancelled;
+
+        TrackedStream(ProviderListener listener) {
+            this.listener = listener;
+        }
+
+        void attach(ProviderStream adapterStream) {
+            stream = adapterStream;
+            if (cancelled) {
+                adapterStream.cancel();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            open.remove(this);
+            ProviderStream current = stream;
+            if (current != null) {
+                current.cancel();
+            }
+        }
+
+        @Override
+        public void onToken(String text) {
+            listener.onToken(text);
+        }
+
+        @Override
+        public void onComplete(String finishReason, Usage usage) {
+            open.remove(this);
+            listener.onComplete(finishReason, usage);
+        }
+
+        @Override
+        public void onFailure(ProviderFailure failure) {
+            open.remove(this);
+            listener.onFailure(failure);
+        }
     }
 }

@@ -1,0 +1,69 @@
+package dev.notebookchat.provider.control;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Reads a whole body (an error body or a non-streamed answer) into a string, up to a limit, and
+ * reports every chunk as activity so the idle watchdog sees a slow but living provider. A body over
+ * the limit fails instead of filling the heap. Bytes are decoded once at the end, so a multi-byte
+ * character split between reads is whole again.
+ */
+final class BoundedBody implements BodySubscriber<String> {
+
+    private final int limit;
+    private final Runnable activity;
+    private final CompletableFuture<String> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    BoundedBody(int limit, Runnable activity) {
+        this.limit = limit;
+        this.activity = activity;
+    }
+
+    @Override
+    public CompletionStage<String> getBody() {
+        return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscription.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+        activity.run();
+        for (ByteBuffer buffer : buffers) {
+            int remaining = buffer.remaining();
+            if (bytes.size() + remaining > limit) {
+                subscription.cancel();
+                result.completeExceptionally(new IOException("response body larger than " + limit + " bytes"));
+                return;
+            }
+            byte[] chunk = new byte[remaining];
+            buffer.get(chunk);
+            bytes.write(chunk, 0, remaining);
+        }
+        subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        result.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+        result.complete(bytes.toString(StandardCharsets.UTF_8));
+    }
+}

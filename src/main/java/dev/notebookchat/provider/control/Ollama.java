@@ -1,0 +1,101 @@
+package dev.notebookchat.provider.control;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+
+/**
+ * Ollama's native chat API ({@code POST /api/chat}), needing no key.
+ *
+ * <p>Stream: one JSON object per line (NDJSON). Text in {@code message.content}; reasoning models put
+ * their thinking in {@code message.thinking}, left out; the last line has {@code "done": true} (the end
+ * marker) with {@code done_reason}, {@code prompt_eval_count} and {@code eval_count}. A failure while
+ * generating arrives as a {@code {"error": "..."}} line.
+ */
+public final class Ollama extends HttpChatProvider {
+
+    public Ollama(HttpTransport transport, ProviderSettings settings) {
+        super("ollama", transport, settings);
+    }
+
+    @Override
+    URI endpoint(ProviderRequest request) {
+        return resolve(request.baseUrl(), "/api/chat");
+    }
+
+    @Override
+    JsonObject body(ProviderRequest request) {
+        JsonArrayBuilder messages = Json.createArrayBuilder();
+        if (request.system() != null && !request.system().isBlank()) {
+            messages.add(Json.createObjectBuilder().add("role", "system").add("content", request.system()));
+        }
+        for (ProviderRequest.PromptMessage message : request.messages()) {
+            messages.add(Json.createObjectBuilder()
+                    .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
+                    .add("content", message.content()));
+        }
+        return Json.createObjectBuilder()
+                .add("model", request.model())
+                .add("messages", messages)
+                .add("stream", request.streaming())
+                .build();
+    }
+
+    @Override
+    void headers(ProviderRequest request, HttpRequest.Builder builder) {
+        // A key is optional: an Ollama behind an authenticating proxy may want one.
+        if (request.apiKey() != null && !request.apiKey().isBlank()) {
+            builder.header("Authorization", "Bearer " + request.apiKey());
+        }
+        builder.header("Accept", request.streaming() ? "application/x-ndjson" : "application/json");
+    }
+
+    @Override
+    StreamParser streamParser(ProviderRequest request, AnswerSink sink) {
+        return new StreamParser() {
+            @Override
+            public void line(String line) {
+                if (line.isBlank()) {
+                    return;
+                }
+                JsonObject frame = WireJson.parseObject(line);
+                JsonValue error = WireJson.error(frame);
+                if (error != null) {
+                    sink.fail(ProviderFailure.inBand(name(), request, ProviderFailure.detail(error)));
+                    return;
+                }
+                String content = WireJson.string(WireJson.object(frame, "message"), "content");
+                if (content != null) {
+                    sink.token(content);
+                }
+                if (WireJson.isTrue(frame, "done")) {
+                    sink.complete(WireJson.string(frame, "done_reason"), usage(frame));
+                }
+            }
+
+            @Override
+            public void end() {
+                // "done": true is the only sign of a finished answer.
+            }
+        };
+    }
+
+    @Override
+    void wholeAnswer(ProviderRequest request, JsonValue answer, AnswerSink sink) {
+        JsonObject frame = answer.asJsonObject();
+        String content = WireJson.string(WireJson.object(frame, "message"), "content");
+        if (content == null) {
+            return;
+        }
+        sink.token(content);
+        sink.complete(WireJson.string(frame, "done_reason"), usage(frame));
+    }
+
+    private static Usage usage(JsonObject frame) {
+        return new Usage(WireJson.integer(frame, "prompt_eval_count"), WireJson.integer(frame, "eval_count"));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.notebookchat.provider.control;
+
+import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.control.ProviderRequest.Role;
+import dev.notebookchat.provider.fake.FakeProviderServer;
+import dev.notebookchat.provider.fake.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProvidersTest {
+
+    static FakeProviderServer fake;
+    static ExecutorService executor;
+    static ScheduledExecutorService scheduler;
+
+    @BeforeAll
+    static void start() throws IOException {
+        fake = new FakeProviderServer().start(0);
+        executor = Executors.newFixedThreadPool(2);
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        fake.close();
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+        executor.awaitTermination(1, TimeUnit.SECONDS);
+    }
+
+    static Providers providers(Map<String, String> settings) {
+        return new Providers(new MapConfig(settings), executor, scheduler);
+    }
+
+    @Test
+    void defaultsPointAtThePublicApis() {
+        Providers providers = providers(Map.of());
+        assertEquals(URI.create("https://api.openai.com/v1"), providers.baseUrl("openai"));
+        assertEquals(URI.create("https://api.anthropic.com/v1"), providers.baseUrl("anthropic"));
+        assertEquals(URI.create("https://api.groq.com/openai/v1"), providers.baseUrl("groq"));
+        assertEquals(URI.create("https://generativelanguage.googleapis.com/v1beta"), providers.baseUrl("google"));
+        assertEquals(URI.create("https://api.mistral.ai/v1"), providers.baseUrl("mistral"));
+        assertEquals(URI.create("https://api.deepseek.com"), providers.baseUrl("deepseek"));
+        assertEquals(URI.create("http://localhost:11434"), providers.baseUrl("ollama"));
+        assertEquals(URI.create("https://openrouter.ai/api/v1"), providers.baseUrl("openrouter"));
+        assertEquals(Optional.empty(), providers.serverKey("openai"));
+        assertEquals(ProviderSettings.DEFAULTS, providers.settings());
+    }
+
+    @Test
+    void configuredBaseUrlsKeysAndTimingsWin() {
+        Providers providers = providers(Map.of(
+                "notebookchat.providers.openai.base-url", "http://127.0.0.1:9955/v1",
+                "notebookchat.providers.anthropic.api-key", " sk-ant-server ",
+                "notebookchat.providers.groq.api-key", "  ",
+                "notebookchat.stream.idle-timeout.first-token", "0.5",
+                "notebookchat.stream.idle-timeout.between-tokens", "2",
+                "notebookchat.providers.retry.max-attempts", "5",
+                "notebookchat.providers.retry.initial-backoff", "0.25"));
+        assertEquals(URI.create("http://127.0.0.1:9955/v1"), providers.baseUrl("openai"));
+        assertEquals(Optional.of("sk-ant-server"), providers.serverKey("anthropic"));
+        assertEquals(Optional.empty(), providers.serverKey("groq"), "a blank key is no key");
+        ProviderSettings settings = providers.settings();
+        assertEquals(Duration.ofMillis(500), settings.firstTokenTimeout());
+        assertEquals(Duration.ofSeconds(2), settings.betweenTokensTimeout());
+        assertEquals(5, settings.maxAttempts());
+        assertEquals(Duration.ofMillis(250), settings.initialBackoff());
+    }
+
+    @Test
+    void unreadableSettingsFallBackToDefaults() {
+        Providers providers = providers(Map.of(
+                "notebookchat.stream.idle-timeout.first-token", "sixty",
+                "notebookchat.providers.retry.max-attempts", "-2"));
+        assertEquals(ProviderSettings.DEFAULTS, providers.settings());
+    }
+
+    @Test
+    void knowsEveryProviderByNameAndWhetherItNeedsAKey() {
+        Providers providers = providers(Map.of());
+        assertEquals(List.of(
+                new ProviderInfo("openai", "OpenAI", true, true),
+                new ProviderInfo("anthropic", "Anthropic", true, true),
+                new ProviderInfo("groq", "Groq", true, true),
+                new ProviderInfo("google", "Google Gemini", true, true),
+                new ProviderInfo("mistral", "Mistral", true, true),
+                new ProviderInfo("deepseek", "DeepSeek", true, true),
+                new ProviderInfo("ollama", "Ollama", false, true),
+                new ProviderInfo("openrouter", "OpenRouter", true, true),
+                new ProviderInfo("local", "Local (extractive)", false, true)), providers.providers());
+        assertFalse(providers.needsKey("ollama"));
+        assertFalse(providers.needsKey("local"));
+        assertTrue(providers.needsKey("mistral"));
+        for (ProviderInfo info : providers.providers()) {
+            assertEquals(info.name(), providers.provider(info.name()).name());
+        }
+        assertThrows(IllegalArgumentException.class, () -> providers.provider("cohere"));
+        assertThrows(IllegalArgumentException.class, () -> providers.baseUrl("cohere"));
+        assertFalse(providers.isKnown("cohere"));
+    }
+
+    @Test
+    void listsConfiguredModelsSkippingBrokenEntries() {
+        Providers providers = providers(Map.of(
+                "notebookchat.providers.ollama.base-url", "http://127.0.0.1:" + closedPort(),
+                "notebookchat.models", "local/extractive, openrouter/openai/gpt-4o-mini,nonsense,cohere/command-r,openai/gpt-4.1"));
+        assertEquals(List.of(ModelRef.parse("local/extractive"), ModelRef.parse("openrouter/openai/gpt-4o-mini"),
+                ModelRef.parse("openai/gpt-4.1")), providers.discoverModels().toCompletableFuture().join());
+    }
+
+    @Test
+    void defaultModelsStartLocal() {
+        Providers providers = providers(Map.of("notebookchat.providers.ollama.base-url", "http://127.0.0.1:" + closedPort()));
+        List<ModelRef> models = providers.discoverModels().toCompletableFuture().join();
+        assertEquals(ModelRef.parse("local/extractive"), models.get(0));
+        assertTrue(models.contains(ModelRef.parse("anthropic/claude-sonnet-4-5")));
+        assertTrue(models.contains(ModelRef.parse("google/gemini-2.5-flash")));
+    }
+
+    @Test
+    void addsTheModelsARunningOllamaHas() {
+        Providers providers = providers(Map.of(
+                "notebookchat.providers.ollama.base-url", fake.root().toString(),
+                "notebookchat.models", "local/extractive,ollama/llama3.2"));
+        List<ModelRef> models = providers.discoverModels().toCompletableFuture().join();
+        assertEquals(List.of(ModelRef.parse("local/extractive"), ModelRef.parse("ollama/llama3.2"), ModelRef.parse("ollama/qwen3:0.6b")),
+                models, "llama3.2:latest is the configured llama3.2");
+        assertEquals(models, providers.models(), "cached");
+    }
+
+    @Test
+    void nonStreamingModelsAreListedByName() {
+        Providers providers = providers(Map.of("notebookchat.models.non-streaming", "openai/o1-pro, ollama/qwen3:0.6b"));
+        assertFalse(providers.streaming(ModelRef.parse("openai/o1-pro")));
+        assertFalse(providers.streaming(ModelRef.parse("ollama/qwen3:0.6b")));
+        assertTrue(providers.streaming(ModelRef.parse("openai/gpt-4o-mini")));
+    }
+
+    @Test
+    void answersThroughTheConfiguredProvider() throws Exception {
+        Providers providers = providers(Map.of("notebookchat.providers.groq.base-url", fake.root() + "/openai/v1"));
+        RecordingListener listener = new RecordingListener();
+        providers.provider("groq").stream(request(providers, "groq", "llama-3.3-70b-versatile"), listener);
+
+        assertTrue(listener.awaitTerminal(Duration.ofSeconds(5)));
+        assertNull(listener.failure());
+        assertEquals("The notebook says tea is best.", listener.text());
+        RecordedRequest sent = fake.requestsFor("llama-3.3-70b-versatile").get(0);
+        assertEquals("/openai/v1/chat/completions", sent.path());
+    }
+
+    @Test
+    void stoppingTheApplicationCancelsOpenAnswers() throws Exception {
+        Providers providers = providers(Map.of("notebookchat.providers.ollama.base-url", fake.root().toString()));
+        RecordingListener listener = new RecordingListener();
+        providers.provider("ollama").stream(request(providers, "ollama", "stall-mid/shutdown"), listener);
+        assertTrue(listener.awaitTokens(1, Duration.ofSeconds(5)));
+
+        providers.cancelOpenStreams();
+        int heard = listener.events().size();
+
+        assertTrue(fake.requestsFor("stall-mid/shutdown").get(0).awaitClientClosed(Duration.ofSeconds(5)));
+        Thread.sleep(100);
+        assertEquals(heard, listener.events().size());
+    }
+
+    @Test
+    void theLocalProviderAnswersWithoutKeyOrNetwork() throws Exception {
+        Providers providers = providers(Map.of("notebookchat.local.token-delay", "0"));
+        ChatProvider local = providers.provider("local");
+        RecordingListener listener = new RecordingListener();
+        local.stream(request(providers, "local", "extractive"), listener);
+        assertTrue(listener.awaitTerminal(Duration.ofSeconds(5)));
+        assertEquals("The context is empty: this notebook has no sources or notes selected. "
+                + "Add a source or a note, or select one for the context.", listener.text());
+        assertEquals("stop", listener.finishReason());
+        assertFalse(providers.needsKey("local"));
+    }
+
+    private static ProviderRequest request(Providers providers, String provider, String model) {
+        return new ProviderRequest(model, providers.baseUrl(provider), providers.serverKey(provider).orElse("test-key"), "Be brief.",
+                List.of(new PromptMessage(Role.USER, "What does the notebook say?")), List.of(), providers.streaming(new ModelRef(provider, model)));
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

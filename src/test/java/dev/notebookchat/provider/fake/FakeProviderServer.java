@@ -1,0 +1,603 @@
+package dev.notebookchat.provider.fake;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A provider that misbehaves on request: it speaks the four wire formats (OpenAI chat completions,
+ * Anthropic Messages, Gemini, Ollama) from the transcripts in {@code provider-transcripts/}, and picks
+ * a scenario per request from the requested model name, so a test anywhere (an adapter test, or an
+ * end-to-end test through {@code model_override}, e.g. {@code openai/slow}) chooses the behaviour.
+ * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429.
+ *
+ * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
+ * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
+ * It listens on 127.0.0.1 only.
+ *
+ * <p>Standalone: {@code java -cp <test classpath> dev.notebookchat.provider.fake.FakeProviderServer 9955}.
+ * Recorded requests are also served as JSON at {@code GET /_fake/requests}; {@code DELETE /_fake/requests}
+ * forgets them and resets the attempt counters.
+ */
+public final class FakeProviderServer implements AutoCloseable {
+
+    /** Every scenario, by the model name that selects it. */
+    public static final List<String> SCENARIOS = List.of(
+            "ok", "slow", "reasoning", "comments", "split-utf8", "non-streaming",
+            "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
+            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers");
+
+    /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
+    public static final Duration SLOW_PACING = Duration.ofMillis(50);
+
+    private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited");
+
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "fake-provider");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private ServerSocket server;
+
+    /** Starts on {@code port} on 127.0.0.1; 0 picks a free port. */
+    public FakeProviderServer start(int port) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        threads.execute(this::accept);
+        return this;
+    }
+
+    public FakeProviderServer start() throws IOException {
+        return start(0);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>}; adapters take it plus the provider's path prefix as their base URL. */
+    public URI root() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * The scenario a model name selects: the name itself, or its part before the first {@code /}
+     * ({@code slow/test-7} plays {@code slow}, so concurrent tests keep their requests apart); any
+     * other name gets {@code ok}.
+     */
+    public static String scenario(String model) {
+        if (SCENARIOS.contains(model)) {
+            return model;
+        }
+        int slash = model.indexOf('/');
+        return slash > 0 && SCENARIOS.contains(model.substring(0, slash)) ? model.substring(0, slash) : "ok";
+    }
+
+    /** The requests for exactly this model name. */
+    public List<RecordedRequest> requestsFor(String model) {
+        return requests.stream().filter(r -> model.equals(r.model())).toList();
+    }
+
+    /** The requests that selected {@code scenario}. */
+    public List<RecordedRequest> requests(String scenario) {
+        return requests.stream().filter(r -> scenario.equals(r.scenario())).toList();
+    }
+
+    public Optional<RecordedRequest> lastRequest() {
+        return requests.isEmpty() ? Optional.empty() : Optional.of(requests.get(requests.size() - 1));
+    }
+
+    /** Waits until a request matching {@code which} has arrived. */
+    public Optional<RecordedRequest> awaitRequest(Predicate<RecordedRequest> which, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            Optional<RecordedRequest> found = requests.stream().filter(which).findFirst();
+            if (found.isPresent()) {
+                return found;
+            }
+            Thread.sleep(5);
+        } while (System.nanoTime() < deadline);
+        return Optional.empty();
+    }
+
+    /** Forgets recorded requests and restarts attempt counting (so {@code rate-limited} starts with a 429 again). */
+    public void reset() {
+        requests.clear();
+        attempts.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
+        threads.shutdownNow();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        FakeProviderServer fake = new FakeProviderServer().start(port);
+        Runtime.getRuntime().addShutdownHook(new Thread(fake::close));
+        System.out.println("Fake provider listening on " + fake.root() + " (scenarios: " + String.join(", ", SCENARIOS) + ")");
+        new CountDownLatch(1).await();
+    }
+
+    // ---- connections ----------------------------------------------------------------------------
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                socket.setTcpNoDelay(true); // each frame leaves at once, as a real provider's would
+                open.add(socket);
+                int id = connections.incrementAndGet();
+                threads.execute(() -> serve(socket, id));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket, int connection) {
+        Exchange exchange = null;
+        try (socket) {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                Incoming incoming = read(in);
+                if (incoming == null) {
+                    markClosed(exchange); // the client closed the connection between requests
+                    return;
+                }
+                exchange = new Exchange(socket, in, out, incoming, connection);
+                if (!exchange.respond()) {
+                    return; // the fake closes it: that is no sign of the client
+                }
+            }
+        } catch (IOException | UncheckedIOException gone) {
+            markClosed(exchange); // the client went away mid-response
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    private static void markClosed(Exchange exchange) {
+        if (exchange != null && exchange.recorded != null) {
+            exchange.recorded.closeSignal().complete(null);
+        }
+    }
+
+    private record Incoming(String method, String target, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null ? null : values.get(0);
+        }
+    }
+
+    private static Incoming read(InputStream in) throws IOException {
+        String requestLine = readLine(in);
+        while (requestLine != null && requestLine.isEmpty()) {
+            requestLine = readLine(in);
+        }
+        if (requestLine == null) {
+            return null;
+        }
+        String[] parts = requestLine.split(" ");
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(line.substring(colon + 1).strip());
+            }
+        }
+        byte[] body;
+        List<String> length = headers.get("content-length");
+        List<String> encoding = headers.get("transfer-encoding");
+        if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int size = Integer.parseInt(readLine(in).split(";")[0].strip(), 16); size > 0;
+                 size = Integer.parseInt(readLine(in).split(";")[0].strip(), 16)) {
+                all.write(in.readNBytes(size));
+                readLine(in);
+            }
+            readLine(in);
+            body = all.toByteArray();
+        } else {
+            body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length.get(0)));
+        }
+        return new Incoming(parts[0], parts.length > 1 ? parts[1] : "/", headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); ; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+            }
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.ISO_8859_1);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+    }
+
+    // ---- one request ----------------------------------------------------------------------------
+
+    private final class Exchange {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final Incoming incoming;
+        private final int connection;
+        private RecordedRequest recorded;
+
+        Exchange(Socket socket, InputStream in, OutputStream out, Incoming incoming, int connection) {
+            this.socket = socket;
+            this.in = in;
+            this.out = out;
+            this.incoming = incoming;
+            this.connection = connection;
+        }
+
+        /** Answers; {@code false} when the connection must close afterwards. */
+        boolean respond() throws IOException {
+            String path = incoming.target();
+            if (path.startsWith("/_fake/requests")) {
+                if ("DELETE".equals(incoming.method())) {
+                    reset();
+                    return whole(204, "application/json", "", Map.of());
+                }
+                return whole(200, "application/json", requestsJson(), Map.of());
+            }
+            if ("GET".equals(incoming.method()) && path.endsWith("/api/tags")) {
+                return whole(200, "application/json", transcript(WireFormat.OLLAMA, "tags.json", "", ""), Map.of());
+            }
+            WireFormat format = WireFormat.byPath(path);
+            if (format == null) {
+                return whole(404, "application/json", "{\"error\":\"the fake provider has no endpoint " + path + "\"}", Map.of());
+            }
+            String model = model(format, path);
+            String scenario = scenario(model);
+            int attempt = attempts.computeIfAbsent(format + "/" + model, k -> new AtomicInteger()).incrementAndGet();
+            recorded = new RecordedRequest(incoming.method(), path, incoming.headers(), incoming.body(), format, model,
+                    scenario, attempt, connection, new java.util.concurrent.CompletableFuture<>());
+            requests.add(recorded);
+            String key = key(format);
+            boolean streamed = format == WireFormat.GEMINI ? path.contains(":streamGenerateContent") : streamRequested();
+
+            if (!streamed && ANSWERING.contains(scenario) && !("rate-limited".equals(scenario) && attempt % 2 == 1)) {
+                return whole(200, "application/json", transcript(format, "whole.json", model, key), Map.of());
+            }
+            switch (scenario) {
+                case "unauthorized":
+                    return whole(format == WireFormat.GEMINI ? 400 : 401, "application/json", transcript(format, "error-401.json", model, key), Map.of());
+                case "not-found":
+                    return whole(404, "application/json", transcript(format, "error-404.json", model, key), Map.of());
+                case "bad-request":
+                    return whole(400, "application/json", transcript(format, "error-400.json", model, key), Map.of());
+                case "overloaded":
+                    return whole(format == WireFormat.ANTHROPIC ? 529 : 503, "application/json", transcript(format, "error-503.json", model, key), Map.of());
+                case "rate-limited":
+                    if (attempt % 2 == 1) {
+                        return whole(429, "application/json", transcript(format, "error-429.json", model, key), Map.of("Retry-After", "1"));
+                    }
+                    return stream(format, frames(format, "stream.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "non-streaming":
+                    return whole(200, "application/json", transcript(format, "whole.json", model, key), Map.of());
+                case "hang-headers":
+                    awaitClose();
+                    return false;
+                case "stall-first":
+                    return stream(format, List.of(), Duration.ZERO, false, Ending.STALL);
+                case "stall-mid":
+                    return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.STALL);
+                case "truncated":
+                    return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "dropped":
+                    return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.DROP);
+                case "inband-error":
+                    return stream(format, frames(format, "inband-error.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "reasoning":
+                    return stream(format, frames(format, "reasoning.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "split-utf8":
+                    return stream(format, frames(format, "split-utf8.txt", model, key), Duration.ZERO, true, Ending.CLEAN);
+                case "comments":
+                    return stream(format, withKeepAlives(format, frames(format, "stream.txt", model, key)), Duration.ZERO, false, Ending.CLEAN);
+                case "slow":
+                    return stream(format, frames(format, "stream.txt", model, key), SLOW_PACING, false, Ending.CLEAN);
+                default:
+                    return stream(format, frames(format, "stream.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+            }
+        }
+
+        private String model(WireFormat format, String path) {
+            if (format == WireFormat.GEMINI) {
+                String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+                int start = bare.lastIndexOf("/models/") + "/models/".length();
+                return URLDecoder.decode(bare.substring(start, bare.lastIndexOf(':')), StandardCharsets.UTF_8);
+            }
+            JsonObject body = bodyJson();
+            return body == null ? "" : body.getString("model", "");
+        }
+
+        private boolean streamRequested() {
+            JsonObject body = bodyJson();
+            return body != null && body.get("stream") == JsonValue.TRUE;
+        }
+
+        private JsonObject bodyJson() {
+            try (JsonReader reader = Json.createReader(new StringReader(incoming.body()))) {
+                return reader.readObject();
+            } catch (RuntimeException notJson) {
+                return null;
+            }
+        }
+
+        private String key(WireFormat format) {
+            String value = switch (format) {
+                case ANTHROPIC -> incoming.header("x-api-key");
+                case GEMINI -> incoming.header("x-goog-api-key");
+                default -> incoming.header("authorization");
+            };
+            if (value == null) {
+                return "";
+            }
+            return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7) : value;
+        }
+
+        private boolean whole(int status, String type, String body, Map<String, String> extraHeaders) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
+                    .append("Content-Type: ").append(type).append("\r\n")
+                    .append("Content-Length: ").append(bytes.length).append("\r\n");
+            extraHeaders.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            return true;
+        }
+
+        private boolean stream(WireFormat format, List<String> frames, Duration pacing, boolean splitFirstMultiByte, Ending ending) throws IOException {
+            String head = "HTTP/1.1 200 OK\r\nContent-Type: " + format.streamType + "; charset=utf-8\r\n"
+                    + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            boolean split = splitFirstMultiByte;
+            for (int i = 0; i < frames.size(); i++) {
+                if (i > 0 && !pacing.isZero() && pauseSeeingClose(pacing)) {
+                    return false;
+                }
+                byte[] bytes = wire(format, frames.get(i)).getBytes(StandardCharsets.UTF_8);
+                int cut = split ? firstMultiByteSplit(bytes) : -1;
+                if (cut > 0) {
+                    split = false;
+                    chunk(Arrays.copyOfRange(bytes, 0, cut));
+                    if (pauseSeeingClose(SLOW_PACING)) {
+                        return false;
+                    }
+                    chunk(Arrays.copyOfRange(bytes, cut, bytes.length));
+                } else {
+                    chunk(bytes);
+                }
+            }
+            switch (ending) {
+                case CLEAN -> {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return true;
+                }
+                case DROP -> {
+                    return false;
+                }
+                default -> {
+                    awaitClose();
+                    return false;
+                }
+            }
+        }
+
+        private void chunk(byte[] bytes) throws IOException {
+            out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** Sleeps by reading with a timeout, so a client that hangs up is noticed; {@code true} if it did. */
+        private boolean pauseSeeingClose(Duration pause) throws IOException {
+            long deadline = System.nanoTime() + pause.toNanos();
+            try {
+                while (true) {
+                    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                    socket.setSoTimeout((int) left);
+                    try {
+                        if (in.read() < 0) {
+                            recorded.closeSignal().complete(null);
+                            return true;
+                        }
+                    } catch (SocketTimeoutException stillThere) {
+                        if (System.nanoTime() >= deadline) {
+                            return false;
+                        }
+                    }
+                }
+            } catch (SocketException reset) {
+                recorded.closeSignal().complete(null);
+                return true;
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(0);
+                }
+            }
+        }
+
+        /** Holds the connection until the client closes it (or the fake shuts down). */
+        private void awaitClose() {
+            try {
+                socket.setSoTimeout(0);
+                while (in.read() >= 0) {
+                    // a client does not send while waiting for its answer; ignore whatever comes
+                }
+            } catch (IOException ignored) {
+                // reset counts as closed
+            }
+            if (recorded != null) {
+                recorded.closeSignal().complete(null);
+            }
+        }
+    }
+
+    private enum Ending { CLEAN, DROP, STALL }
+
+    /** An SSE event's lines each end with the format's line end, plus a blank line; an NDJSON frame is one line. */
+    private static String wire(WireFormat format, String frame) {
+        if (!format.isSse()) {
+            return frame + "\n";
+        }
+        return String.join(format.lineEnd, frame.split("\n", -1)) + format.lineEnd + format.lineEnd;
+    }
+
+    private static List<String> withKeepAlives(WireFormat format, List<String> frames) {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            if (format.isSse()) {
+                result.add(i % 2 == 0 ? ": OPENROUTER PROCESSING" : ": keep-alive");
+            } else {
+                result.add(""); // NDJSON has no comments; a blank line is what a keep-alive looks like there
+            }
+            result.add(frames.get(i));
+        }
+        return result;
+    }
+
+    /** Just after the first byte of the first multi-byte character, so the character is split. */
+    private static int firstMultiByteSplit(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if ((bytes[i] & 0x80) != 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> frames(WireFormat format, String file, String model, String key) {
+        String text = transcript(format, file, model, key).replace("\r\n", "\n");
+        String separator = format.isSse() ? "\n\n" : "\n";
+        return Arrays.stream(text.split(separator)).map(String::strip).filter(f -> !f.isEmpty()).toList();
+    }
+
+    private static String transcript(WireFormat format, String file, String model, String key) {
+        String resource = "/provider-transcripts/" + format.folder + "/" + file;
+        try (InputStream in = FakeProviderServer.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing transcript " + resource);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.replace("{{model}}", jsonEscaped(model)).replace("{{key}}", jsonEscaped(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String jsonEscaped(String text) {
+        String quoted = Json.createValue(text).toString();
+        return quoted.substring(1, quoted.length() - 1);
+    }
+
+    private String requestsJson() {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        for (RecordedRequest r : requests) {
+            JsonObjectBuilder headers = Json.createObjectBuilder();
+            r.headers().forEach((name, values) -> headers.add(name, String.join(", ", values)));
+            all.add(Json.createObjectBuilder()
+                    .add("method", r.method())
+                    .add("path", r.path())
+                    .add("format", r.format().name().toLowerCase(Locale.ROOT))
+                    .add("model", r.model())
+                    .add("scenario", r.scenario())
+                    .add("attempt", r.attempt())
+                    .add("connection", r.connection())
+                    .add("client_closed", r.clientClosed())
+                    .add("headers", headers)
+                    .add("body", r.body()));
+        }
+        return all.build().toString();
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
+            case 529 -> "Overloaded";
+            default -> "Status";
+        };
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+}
