@@ -29,24 +29,25 @@ public @interface ValidText {
     Class<? extends Payload>[] payload() default {};
 
     class Validator implements ConstraintValidator<ValidText, String> {
+
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
             return value == null || isWellFormed(value);
         }
 
         public static boolean isWellFormed(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (Character.isHighSurrogate(c)) {
+                    if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                        return false;
+                    }
+                    i++;
+                } else if (Character.isLowSurrogate(c)) {
                     return false;
                 }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
             }
-        }
-        return true;
+            return true;
         }
     }
 }

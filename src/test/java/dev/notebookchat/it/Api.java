@@ -32,8 +32,45 @@ public final class Api {
         this.token = token;
     }
 
+    private static volatile boolean serverReady;
+
+    /**
+     * Liberty reports the application started before its HTTP port necessarily listens, so the first
+     * call of a test run waits until the readiness check answers.
+     */
     public static URI base() {
-        return URI.create("http://localhost:" + System.getProperty("it.http.port", "9080") + "/");
+        URI base = URI.create("http://localhost:" + System.getProperty("it.http.port", "9080") + "/");
+        if (!serverReady) {
+            awaitReady(base);
+        }
+        return base;
+    }
+
+    private static synchronized void awaitReady(URI base) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!serverReady) {
+            try {
+                HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(base.resolve("health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                serverReady = ready.statusCode() == 200;
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (!serverReady) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The server at " + base + " did not become ready");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     /** Signs in through the dev login as a fresh user, so tests never see each other's data. */
