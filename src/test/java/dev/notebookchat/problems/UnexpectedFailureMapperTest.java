@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UnexpectedFailureMapperTest {
@@ -49,6 +51,16 @@ class UnexpectedFailureMapperTest {
     void otherFailuresAreNotDatabaseFaults() {
         assertFalse(UnexpectedFailureMapper.isDatabaseFault(new IllegalStateException("boom")));
         assertFalse(UnexpectedFailureMapper.isDatabaseFault(new RuntimeException(new IllegalArgumentException("bad"))));
+    }
+
+    @Test
+    void aCycleInTheCausesEndsTheSearch() {
+        // Initialising causes allows a cycle; the search must end rather than hold the request thread forever.
+        RuntimeException outer = new RuntimeException("outer");
+        IllegalStateException inner = new IllegalStateException("inner", outer);
+        outer.initCause(inner);
+
+        assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> UnexpectedFailureMapper.isDatabaseFault(outer)));
     }
 
     @Test
