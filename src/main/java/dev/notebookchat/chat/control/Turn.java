@@ -140,7 +140,7 @@ public class Turn implements ProviderListener {
             }
             answer.append(text);
             events.add(new ChatEvent.Token(text));
-            tooLong = answer.length() >= maxAnswerCharacters;
+            tooLong = answer.length() > maxAnswerCharacters;
         }
         wakeFollowers();
         if (tooLong) {

@@ -341,6 +341,20 @@ class TurnTest {
     }
 
     @Test
+    void anAnswerOfExactlyTheMaximumIsNotCutOff() {
+        Turn turn = turn(10, Runnable::run);
+        turn.attach(provider);
+
+        turn.onToken("Hello");
+        turn.onToken("world");
+        turn.onComplete("stop", new Usage(3, 2));
+
+        assertEquals(0, provider.cancels.get());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 2), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "Helloworld", Status.complete, "stop", new Usage(3, 2))), store.saved);
+    }
+
+    @Test
     void eventsBeyondTheEndOfTheLogDoNotExistYet() {
         Turn turn = turn(1000, Runnable::run);
         turn.onToken("Hi");
