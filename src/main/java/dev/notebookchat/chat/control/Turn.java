@@ -237,9 +237,17 @@ public class Turn implements ProviderListener {
         }
     }
 
+    /**
+     * Runs on the provider's or the saving thread: a follower that throws must neither fail the
+     * answer for everyone nor keep the other followers from hearing of it.
+     */
     private void wakeFollowers() {
         for (Follower follower : followers) {
-            follower.wake();
+            try {
+                follower.wake();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A follower of session " + sessionId + " failed", e);
+            }
         }
     }
 }

@@ -447,6 +447,30 @@ class TurnTest {
     }
 
     @Test
+    void aFollowerThatThrowsAffectsNeitherTheProviderNorTheOtherFollowers() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        Reader reader = new Reader(turn);
+        AtomicInteger brokenWakes = new AtomicInteger();
+        turn.follow(() -> {
+            if (brokenWakes.incrementAndGet() > 1) {
+                throw new IllegalArgumentException("cannot write this event");
+            }
+        });
+        turn.follow(reader);
+
+        turn.onToken("The");
+        turn.onToken(" answer");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(4, brokenWakes.get());
+        assertEquals(log(turn), reader.read);
+        assertEquals(List.of(false, false, false, true), reader.endedAtWake);
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", null, null), turn.lastEvent());
+        assertEquals(0, provider.cancels.get());
+    }
+
+    @Test
     void aFailingEndCallbackStillWakesTheFollowers() {
         Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, store, Runnable::run,
                 t -> { throw new IllegalStateException("registry gone"); });
