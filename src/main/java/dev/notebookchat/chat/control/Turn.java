@@ -149,9 +149,10 @@ public class Turn implements ProviderListener {
         }
     }
 
+    /** A provider that finished without naming a reason stopped normally: {@code complete} always carries one. */
     @Override
     public void onComplete(String finishReason, Usage usage) {
-        complete(finishReason, usage, Status.complete);
+        complete(finishReason == null ? "stop" : finishReason, usage, Status.complete);
     }
 
     @Override

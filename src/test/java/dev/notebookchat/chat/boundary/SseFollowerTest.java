@@ -272,6 +272,17 @@ class SseFollowerTest {
         assertEquals(List.of(Status.error + " error "), saved);
     }
 
+    @Test
+    void aProviderThatNamesNoFinishReasonStillEndsTheStream() {
+        sink.completeAtOnce = true;
+        follow(0, NEVER_IDLE);
+
+        turn.onComplete(null, Usage.UNKNOWN);
+
+        assertEquals(List.of("user_message", "ai_message_complete", "complete"), sink.types());
+        assertEquals(1, sink.closes);
+    }
+
     private void follow(long fromIndex, Duration heartbeat) {
         turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat));
     }

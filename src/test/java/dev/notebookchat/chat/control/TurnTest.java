@@ -149,6 +149,18 @@ class TurnTest {
     }
 
     @Test
+    void aProviderThatNamesNoFinishReasonStoppedNormally() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("Hi");
+
+        turn.onComplete(null, new Usage(3, 1));
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), turn.lastEvent());
+        assertEquals("stop", turn.lastEvent().toJson().getString("finish_reason"));
+        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", new Usage(3, 1))), store.saved);
+    }
+
+    @Test
     void theAnswerIsSavedOnTheExecutorAndOnlyThenDoesTheTurnEnd() {
         Turn turn = turn(1000, queued);
         turn.onToken("Hi");
