@@ -500,18 +500,21 @@ class TurnTest {
         Turn turn = turn(Integer.MAX_VALUE, Runnable::run);
         turn.attach(provider);
         CountDownLatch firstToken = new CountDownLatch(1);
+        // Streams until cancelled, then, like a provider whose callback was already underway, says a little more.
         Thread providerThread = new Thread(() -> {
-            for (int i = 0; i < 20_000 && !provider.cancelled(); i++) {
+            for (int i = 0; !provider.cancelled(); i++) {
                 turn.onToken("t" + i + " ");
                 firstToken.countDown();
             }
+            turn.onToken("late ");
             turn.onComplete("stop", Usage.UNKNOWN);
         });
         providerThread.start();
 
-        assertTrue(firstToken.await(5, TimeUnit.SECONDS));
-        turn.stop();
-        providerThread.join(5_000);
+        boolean streaming = firstToken.await(5, TimeUnit.SECONDS);
+        assertTrue(turn.stop());
+        providerThread.join();
+        assertTrue(streaming);
 
         List<Numbered> log = log(turn);
         var answer = assertInstanceOf(ChatEvent.AiMessageComplete.class, log.get(log.size() - 2).event());
