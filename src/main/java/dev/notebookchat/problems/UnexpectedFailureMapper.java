@@ -6,6 +6,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,7 +34,9 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
     }
 
     static boolean isDatabaseFault(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        // A cause chain may loop back on itself; stop at the first repeat rather than spin forever.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof PersistenceException || t instanceof SQLException
                     || t.getClass().getName().startsWith("jakarta.transaction.")) {
                 return true;

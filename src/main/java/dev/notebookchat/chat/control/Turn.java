@@ -154,7 +154,7 @@ public class Turn implements ProviderListener {
             }
             answer.append(text);
             events.add(new ChatEvent.Token(text));
-            tooLong = answer.length() >= maxAnswerCharacters;
+            tooLong = answer.length() > maxAnswerCharacters;
         }
         wakeFollowers();
         if (tooLong) {
@@ -163,9 +163,10 @@ public class Turn implements ProviderListener {
         }
     }
 
+    /** A provider that finished without naming a reason stopped normally: {@code complete} always carries one. */
     @Override
     public void onComplete(String finishReason, Usage usage) {
-        complete(finishReason, usage, Status.complete);
+        complete(finishReason == null ? "stop" : finishReason, usage, Status.complete);
     }
 
     @Override
@@ -251,9 +252,17 @@ public class Turn implements ProviderListener {
         }
     }
 
+    /**
+     * Runs on the provider's or the saving thread: a follower that throws must neither fail the
+     * answer for everyone nor keep the other followers from hearing of it.
+     */
     private void wakeFollowers() {
         for (Follower follower : followers) {
-            follower.wake();
+            try {
+                follower.wake();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A follower of session " + sessionId + " failed", e);
+            }
         }
     }
 }

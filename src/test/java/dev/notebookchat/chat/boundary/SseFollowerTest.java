@@ -1,0 +1,470 @@
+package dev.notebookchat.chat.boundary;
+
+import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.ChatMessage.Status;
+import dev.notebookchat.provider.control.ProviderFailure;
+import dev.notebookchat.provider.control.Usage;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.GenericType;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseBroadcaster;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One client's stream, with the sink's writes completed by hand so every step can be looked at. */
+class SseFollowerTest {
+
+    static final Instant ASKED = Instant.parse("2026-11-26T17:09:57.123Z");
+    static final Duration NEVER_IDLE = Duration.ofHours(1);
+
+    final List<String> saved = new ArrayList<>();
+    final Turn turn = new Turn("session-1", "answer-1", "What do the sources say?", ASKED, 1000,
+            (id, content, status, reason, usage) -> saved.add(status + " " + reason + " " + content), Runnable::run, t -> { });
+    final ManualSink sink = new ManualSink();
+    final FakeScheduler scheduler = new FakeScheduler();
+
+    @Test
+    void eachEventIsSentAsJsonWithItsId() {
+        follow(0, NEVER_IDLE);
+
+        Sent first = sink.sent.get(0);
+        assertEquals("1", first.id());
+        assertEquals(MediaType.APPLICATION_JSON_TYPE, first.mediaType());
+        assertEquals(JsonObject.class, first.type());
+        assertEquals(new ChatEvent.UserMessage("What do the sources say?", ASKED).toJson(), first.data());
+        assertNull(first.comment());
+        assertNull(first.name());
+    }
+
+    @Test
+    void theNextEventIsSentOnlyWhenThePreviousWriteHasCompleted() {
+        follow(0, NEVER_IDLE);
+        turn.onToken("The");
+        turn.onToken(" sources");
+        assertEquals(List.of("1"), sink.ids());
+
+        sink.completeNext();
+        assertEquals(List.of("1", "2"), sink.ids());
+
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(List.of("1", "2", "3"), sink.ids());
+        assertEquals(0, sink.pending());
+
+        turn.onToken(" say");
+        assertEquals(List.of("1", "2", "3", "4"), sink.ids());
+        assertEquals(new ChatEvent.Token(" say").toJson(), sink.sent.get(3).data());
+    }
+
+    @Test
+    void theSinkClosesOnlyAfterTheTurnEndedAndTheLastWriteCompleted() {
+        follow(0, NEVER_IDLE);
+        turn.onToken("The answer");
+        turn.onComplete("stop", new Usage(812, 57));
+        assertTrue(turn.ended());
+
+        sink.completeNext();
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(List.of("1", "2", "3", "4"), sink.ids());
+        assertEquals(0, sink.closes);
+        assertFalse(scheduler.heartbeat.cancelled);
+
+        sink.completeNext();
+
+        assertEquals(1, sink.closes);
+        assertTrue(scheduler.heartbeat.cancelled);
+        assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), sink.types());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), sink.sent.get(3).data());
+    }
+
+    @Test
+    void aFollowerThatCaughtUpWaitsForTheTurnToEnd() {
+        sink.completeAtOnce = true;
+        follow(0, NEVER_IDLE);
+        turn.onToken("The answer");
+
+        assertEquals(List.of("1", "2"), sink.ids());
+        assertEquals(0, sink.closes);
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of("1", "2", "3", "4"), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aResumingClientGetsTheEventsAfterItsLastId() {
+        turn.onToken("The");
+        turn.onToken(" sources");
+        sink.completeAtOnce = true;
+
+        follow(2, NEVER_IDLE);
+
+        assertEquals(List.of("3"), sink.ids());
+        assertEquals(new ChatEvent.Token(" sources").toJson(), sink.sent.get(0).data());
+    }
+
+    @Test
+    void aResumingClientOfAFinishedTurnGetsTheRestAndTheStreamCloses() {
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeAtOnce = true;
+
+        follow(2, NEVER_IDLE);
+
+        assertEquals(List.of("3", "4"), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aFailedWriteStopsTheFollowerButNotTheTurn() {
+        follow(0, Duration.ZERO);
+        turn.onToken("The");
+
+        sink.failNext(new IOException("Broken pipe"));
+
+        assertEquals(1, sink.closes);
+        assertTrue(scheduler.heartbeat.cancelled);
+        turn.onToken(" answer");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        scheduler.heartbeat.runEvenIfCancelled();
+        assertEquals(1, sink.sent.size());
+        assertEquals(1, sink.closes);
+        assertTrue(turn.ended());
+        assertEquals(List.of("complete stop The answer"), saved);
+    }
+
+    @Test
+    void aWriteThatHadFailedAlreadyStopsTheFollower() {
+        sink.failAtOnce = true;
+
+        follow(0, NEVER_IDLE);
+        turn.onToken("The");
+
+        assertEquals(List.of("1"), sink.ids());
+        assertEquals(1, sink.closes);
+        assertTrue(scheduler.heartbeat.cancelled);
+    }
+
+    @Test
+    void aSinkThatRefusesToSendStopsTheFollowerButNotTheTurn() {
+        sink.refuseSends = true;
+        sink.refuseClose = true;
+
+        follow(0, NEVER_IDLE);
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of(), sink.ids());
+        assertEquals(1, sink.closes);
+        assertTrue(scheduler.heartbeat.cancelled);
+        assertEquals(List.of("complete stop The"), saved);
+    }
+
+    @Test
+    void theHeartbeatRunsAtTheConfiguredInterval() {
+        follow(0, Duration.ofSeconds(15));
+
+        assertEquals(15_000, scheduler.initialDelay);
+        assertEquals(15_000, scheduler.period);
+        assertEquals(TimeUnit.MILLISECONDS, scheduler.unit);
+    }
+
+    @Test
+    void anIdleStreamGetsAKeepAliveComment() {
+        sink.completeAtOnce = true;
+        follow(0, Duration.ZERO);
+
+        scheduler.heartbeat.run();
+
+        assertEquals(2, sink.sent.size());
+        Sent keepAlive = sink.sent.get(1);
+        assertEquals("keep-alive", keepAlive.comment());
+        assertNull(keepAlive.id());
+        assertNull(keepAlive.data());
+    }
+
+    @Test
+    void noKeepAliveWhileAWriteIsUnderway() {
+        follow(0, Duration.ZERO);
+
+        scheduler.heartbeat.run();
+        assertEquals(1, sink.sent.size());
+
+        sink.completeNext();
+        scheduler.heartbeat.run();
+        assertEquals(2, sink.sent.size());
+        assertEquals("keep-alive", sink.sent.get(1).comment());
+    }
+
+    @Test
+    void noKeepAliveRightAfterAnEvent() {
+        sink.completeAtOnce = true;
+        follow(0, NEVER_IDLE);
+
+        scheduler.heartbeat.run();
+
+        assertEquals(List.of("1"), sink.ids());
+        assertEquals(1, sink.sent.size());
+    }
+
+    @Test
+    void anEventWaitsForAKeepAliveStillBeingWritten() {
+        follow(0, Duration.ZERO);
+        sink.completeNext();
+        scheduler.heartbeat.run();
+
+        turn.onToken("The");
+        assertEquals(2, sink.sent.size());
+
+        sink.completeNext();
+        assertEquals(3, sink.sent.size());
+        assertEquals("2", sink.sent.get(2).id());
+    }
+
+    @Test
+    void aFailedKeepAliveStopsTheFollower() {
+        follow(0, Duration.ZERO);
+        sink.completeNext();
+        scheduler.heartbeat.run();
+
+        sink.failNext(new IOException("Connection reset"));
+
+        assertEquals(1, sink.closes);
+        turn.onToken("The");
+        assertEquals(2, sink.sent.size());
+    }
+
+    @Test
+    void aTurnThatFailsEndsTheStreamWithItsError() {
+        sink.completeAtOnce = true;
+        follow(0, NEVER_IDLE);
+
+        turn.onFailure(new ProviderFailure(ProviderFailure.Kind.TRUNCATED, "openai", "The openai answer was cut off."));
+
+        assertEquals(List.of("user_message", "error"), sink.types());
+        assertEquals(new ChatEvent.Error("The openai answer was cut off.").toJson(), sink.sent.get(1).data());
+        assertEquals(1, sink.closes);
+        assertEquals(List.of(Status.error + " error "), saved);
+    }
+
+    @Test
+    void aProviderThatNamesNoFinishReasonStillEndsTheStream() {
+        sink.completeAtOnce = true;
+        follow(0, NEVER_IDLE);
+
+        turn.onComplete(null, Usage.UNKNOWN);
+
+        assertEquals(List.of("user_message", "ai_message_complete", "complete"), sink.types());
+        assertEquals(1, sink.closes);
+    }
+
+    private void follow(long fromIndex, Duration heartbeat) {
+        turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat));
+    }
+
+    /** What the follower built, as the builder was told it. */
+    record Sent(String id, String name, String comment, MediaType mediaType, Class<?> type, Object data) implements OutboundSseEvent {
+        @Override public String getId() { return id; }
+        @Override public String getName() { return name; }
+        @Override public String getComment() { return comment; }
+        @Override public long getReconnectDelay() { return RECONNECT_NOT_SET; }
+        @Override public boolean isReconnectDelaySet() { return false; }
+        @Override public Class<?> getType() { return type; }
+        @Override public Type getGenericType() { return type; }
+        @Override public MediaType getMediaType() { return mediaType; }
+        @Override public Object getData() { return data; }
+    }
+
+    static final class FakeSse implements Sse {
+        @Override
+        public OutboundSseEvent.Builder newEventBuilder() {
+            return new RecordingBuilder();
+        }
+
+        @Override
+        public SseBroadcaster newBroadcaster() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    static final class RecordingBuilder implements OutboundSseEvent.Builder {
+        private String id;
+        private String name;
+        private String comment;
+        private MediaType mediaType;
+        private Class<?> type;
+        private Object data;
+
+        @Override public OutboundSseEvent.Builder id(String id) { this.id = id; return this; }
+        @Override public OutboundSseEvent.Builder name(String name) { this.name = name; return this; }
+        @Override public OutboundSseEvent.Builder reconnectDelay(long milliseconds) { throw new UnsupportedOperationException(); }
+        @Override public OutboundSseEvent.Builder mediaType(MediaType mediaType) { this.mediaType = mediaType; return this; }
+        @Override public OutboundSseEvent.Builder comment(String comment) { this.comment = comment; return this; }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public OutboundSseEvent.Builder data(Class type, Object data) {
+            this.type = type;
+            this.data = data;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public OutboundSseEvent.Builder data(GenericType type, Object data) { throw new UnsupportedOperationException(); }
+
+        @Override public OutboundSseEvent.Builder data(Object data) { throw new UnsupportedOperationException(); }
+
+        @Override
+        public OutboundSseEvent build() {
+            return new Sent(id, name, comment, mediaType, type, data);
+        }
+    }
+
+    /** A client connection whose writes complete when the test says so, or at once, or fail. */
+    static final class ManualSink implements SseEventSink {
+        final List<Sent> sent = new ArrayList<>();
+        final List<CompletableFuture<Void>> writes = new ArrayList<>();
+        int closes;
+        boolean completeAtOnce;
+        boolean failAtOnce;
+        boolean refuseSends;
+        boolean refuseClose;
+
+        @Override
+        public boolean isClosed() {
+            return closes > 0;
+        }
+
+        @Override
+        public CompletionStage<?> send(OutboundSseEvent event) {
+            if (refuseSends) {
+                throw new IllegalStateException("Sink closed");
+            }
+            sent.add((Sent) event);
+            if (completeAtOnce) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (failAtOnce) {
+                return CompletableFuture.failedFuture(new IOException("Broken pipe"));
+            }
+            CompletableFuture<Void> write = new CompletableFuture<>();
+            writes.add(write);
+            return write;
+        }
+
+        @Override
+        public void close() {
+            closes++;
+            if (refuseClose) {
+                throw new IllegalStateException("Already closed");
+            }
+        }
+
+        void completeNext() {
+            nextWrite().complete(null);
+        }
+
+        void failNext(Throwable failure) {
+            nextWrite().completeExceptionally(failure);
+        }
+
+        int pending() {
+            return (int) writes.stream().filter(w -> !w.isDone()).count();
+        }
+
+        private CompletableFuture<Void> nextWrite() {
+            return writes.stream().filter(w -> !w.isDone()).findFirst()
+                    .orElseThrow(() -> new AssertionError("No write is underway"));
+        }
+
+        List<String> ids() {
+            return sent.stream().filter(s -> s.id() != null).map(Sent::id).toList();
+        }
+
+        List<String> types() {
+            return sent.stream().filter(s -> s.data() != null).map(s -> ((JsonObject) s.data()).getString("type")).toList();
+        }
+    }
+
+    /** Holds the heartbeat task so the test can run it when it likes. */
+    static final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+        Heartbeat heartbeat;
+        long initialDelay;
+        long period;
+        TimeUnit unit;
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            this.initialDelay = initialDelay;
+            this.period = period;
+            this.unit = unit;
+            heartbeat = new Heartbeat(command);
+            return heartbeat;
+        }
+
+        @Override public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public void shutdown() { throw new UnsupportedOperationException(); }
+        @Override public List<Runnable> shutdownNow() { throw new UnsupportedOperationException(); }
+        @Override public boolean isShutdown() { return false; }
+        @Override public boolean isTerminated() { return false; }
+        @Override public boolean awaitTermination(long timeout, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public void execute(Runnable command) { throw new UnsupportedOperationException(); }
+    }
+
+    /** The scheduled heartbeat: runs only when the test calls {@link #run()}, and never once cancelled. */
+    static final class Heartbeat implements ScheduledFuture<Object> {
+        private final Runnable task;
+        boolean cancelled;
+
+        Heartbeat(Runnable task) {
+            this.task = task;
+        }
+
+        void run() {
+            if (!cancelled) {
+                task.run();
+            }
+        }
+
+        /** A real scheduler may start the task once more while it is being cancelled. */
+        void runEvenIfCancelled() {
+            task.run();
+        }
+
+        @Override public boolean cancel(boolean mayInterruptIfRunning) { cancelled = true; return true; }
+        @Override public boolean isCancelled() { return cancelled; }
+        @Override public boolean isDone() { return cancelled; }
+        @Override public Object get() { throw new UnsupportedOperationException(); }
+        @Override public Object get(long timeout, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public long getDelay(TimeUnit unit) { return 0; }
+        @Override public int compareTo(Delayed other) { return 0; }
+    }
+}

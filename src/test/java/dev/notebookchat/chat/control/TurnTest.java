@@ -1,0 +1,617 @@
+package dev.notebookchat.chat.control;
+
+import dev.notebookchat.chat.control.Turn.Numbered;
+import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.ChatMessage.Status;
+import dev.notebookchat.provider.control.ProviderFailure;
+import dev.notebookchat.provider.control.ProviderStream;
+import dev.notebookchat.provider.control.Usage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A turn driven directly, as a provider and a stream would drive it, with the save and the executor faked. */
+class TurnTest {
+
+    static final String QUESTION = "What do the sources say?";
+    static final Instant ASKED = Instant.parse("2026-11-26T17:09:57.123Z");
+    static final String DATABASE_DOWN = "The answer could not be saved because the database is unavailable. "
+            + "Your message is kept; try again shortly.";
+
+    private static final Logger TURN_LOG = Logger.getLogger(Turn.class.getName());
+    private Level logLevel;
+
+    final RecordingStore store = new RecordingStore();
+    final QueuedExecutor queued = new QueuedExecutor();
+    final List<Turn> ended = Collections.synchronizedList(new ArrayList<>());
+    final RecordingStream provider = new RecordingStream();
+
+    @BeforeEach
+    void quietSaveFailures() {
+        logLevel = TURN_LOG.getLevel();
+        TURN_LOG.setLevel(Level.OFF);
+    }
+
+    @AfterEach
+    void restoreLogging() {
+        TURN_LOG.setLevel(logLevel);
+    }
+
+    @Test
+    void theFirstEventIsTheUsersMessage() {
+        Turn turn = turn(1000, Runnable::run);
+
+        assertEquals(Optional.of(new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED))), turn.eventAt(0));
+        assertEquals(Optional.empty(), turn.eventAt(1));
+        assertEquals(new ChatEvent.UserMessage(QUESTION, ASKED), turn.lastEvent());
+        assertFalse(turn.ended());
+        assertEquals("", turn.answerSoFar());
+        assertEquals("session-1", turn.sessionId());
+        assertEquals("answer-1", turn.answerId());
+    }
+
+    @Test
+    void tokensFollowInOrderNumberedFromTwo() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.onToken("The");
+        turn.onToken(" sources\n\n");
+        turn.onToken("say");
+
+        assertEquals(List.of(
+                new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED)),
+                new Numbered(2, new ChatEvent.Token("The")),
+                new Numbered(3, new ChatEvent.Token(" sources\n\n")),
+                new Numbered(4, new ChatEvent.Token("say"))), log(turn));
+        assertEquals("The sources\n\nsay", turn.answerSoFar());
+        assertFalse(turn.ended());
+    }
+
+    @Test
+    void emptyTokensAddNothing() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.onToken("");
+        turn.onToken(null);
+
+        assertEquals(1, log(turn).size());
+    }
+
+    @Test
+    void completingAddsTheWholeAnswerAndThenComplete() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        turn.onToken("The");
+        turn.onToken(" sources");
+        turn.onToken(" say ...");
+        turn.onComplete("stop", new Usage(812, 57));
+
+        List<Numbered> log = log(turn);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), log.stream().map(Numbered::id).toList());
+        var answer = assertInstanceOf(ChatEvent.AiMessageComplete.class, log.get(4).event());
+        assertEquals("The sources say ...", answer.content());
+        assertEquals(tokenText(log), answer.content());
+        assertFalse(answer.timestamp().isBefore(before));
+        assertFalse(answer.timestamp().isAfter(Instant.now()));
+        assertEquals(answer.timestamp(), answer.timestamp().truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), log.get(5).event());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), turn.lastEvent());
+        assertTrue(turn.ended());
+        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
+        assertEquals(List.of(turn), ended);
+        assertEquals(0, provider.cancels.get());
+    }
+
+    @Test
+    void anEmptyAnswerStillCompletes() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of("user_message", "ai_message_complete", "complete"), types(turn));
+        assertEquals("", ((ChatEvent.AiMessageComplete) turn.eventAt(1).orElseThrow().event()).content());
+        assertEquals(List.of(new Saved("answer-1", "", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+    }
+
+    @Test
+    void usageTheProviderDidNotReportIsNull() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.onToken("Hi");
+        turn.onComplete("stop", null);
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", null, null), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+    }
+
+    @Test
+    void aProviderThatNamesNoFinishReasonStoppedNormally() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("Hi");
+
+        turn.onComplete(null, new Usage(3, 1));
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), turn.lastEvent());
+        assertEquals("stop", turn.lastEvent().toJson().getString("finish_reason"));
+        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", new Usage(3, 1))), store.saved);
+    }
+
+    @Test
+    void theAnswerIsSavedOnTheExecutorAndOnlyThenDoesTheTurnEnd() {
+        Turn turn = turn(1000, queued);
+        turn.onToken("Hi");
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of("user_message", "token"), types(turn));
+        assertFalse(turn.ended());
+        assertEquals(List.of(), store.saved);
+        assertEquals(List.of(), ended);
+        // Ending, not yet ended: nothing else may change the answer meanwhile.
+        turn.onToken(" there");
+        assertFalse(turn.stop());
+        turn.onFailure(failure("late"));
+        assertEquals("Hi", turn.answerSoFar());
+
+        queued.runAll();
+
+        assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), types(turn));
+        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+        assertTrue(turn.ended());
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void aProviderFailureEndsTheTurnWithOneErrorAndKeepsThePartialAnswer() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        turn.onToken("The sources");
+
+        turn.onFailure(failure("The openai provider is overloaded right now. Try again in a minute."));
+
+        assertEquals(List.of(
+                new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED)),
+                new Numbered(2, new ChatEvent.Token("The sources")),
+                new Numbered(3, new ChatEvent.Error("The openai provider is overloaded right now. Try again in a minute."))),
+                log(turn));
+        assertTrue(turn.ended());
+        assertEquals(List.of(new Saved("answer-1", "The sources", Status.error, "error", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void failingTheTurnFromOutsideAbortsTheProvider() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        turn.onToken("The");
+
+        turn.fail("The server is shutting down.");
+
+        assertEquals(1, provider.cancels.get());
+        assertEquals(new ChatEvent.Error("The server is shutting down."), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "The", Status.error, "error", Usage.UNKNOWN)), store.saved);
+    }
+
+    @Test
+    void aFailureThatCannotBeSavedStillEndsWithItsOwnMessage() {
+        store.failure = new IllegalStateException("connection refused");
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The");
+
+        turn.onFailure(failure("The openai provider rejected the key."));
+
+        assertEquals(List.of("user_message", "token", "error"), types(turn));
+        assertEquals(new ChatEvent.Error("The openai provider rejected the key."), turn.lastEvent());
+        assertEquals(1, store.saved.size());
+        assertTrue(turn.ended());
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void anAnswerThatCannotBeSavedEndsWithADatabaseErrorAndNoComplete() {
+        store.failure = new IllegalStateException("connection refused");
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The sources say ...");
+
+        turn.onComplete("stop", new Usage(812, 57));
+
+        assertEquals(List.of(
+                new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED)),
+                new Numbered(2, new ChatEvent.Token("The sources say ...")),
+                new Numbered(3, new ChatEvent.Error(DATABASE_DOWN))), log(turn));
+        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
+        assertTrue(turn.ended());
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void stopAbortsTheProviderAndCompletesWithThePartialAnswer() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        turn.onToken("The");
+        turn.onToken(" sources");
+
+        assertTrue(turn.stop());
+
+        assertEquals(1, provider.cancels.get());
+        List<Numbered> log = log(turn);
+        assertEquals(List.of("user_message", "token", "token", "ai_message_complete", "complete"), types(turn));
+        assertEquals("The sources", ((ChatEvent.AiMessageComplete) log.get(3).event()).content());
+        assertEquals(new Numbered(5, new ChatEvent.Complete("answer-1", "stopped", null, null)), log.get(4));
+        assertEquals(List.of(new Saved("answer-1", "The sources", Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void aSecondStopChangesNothing() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        turn.stop();
+
+        assertFalse(turn.stop());
+
+        assertEquals(List.of("user_message", "ai_message_complete", "complete"), types(turn));
+        assertEquals(1, store.saved.size());
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void aStopBeforeTheProviderIsAttachedCancelsItTheMomentItIs() {
+        Turn turn = turn(1000, Runnable::run);
+
+        assertTrue(turn.stop());
+        assertEquals(new ChatEvent.Complete("answer-1", "stopped", null, null), turn.lastEvent());
+        assertEquals(0, provider.cancels.get());
+
+        turn.attach(provider);
+
+        assertEquals(1, provider.cancels.get());
+    }
+
+    @Test
+    void attachingWithoutAStopLeavesTheProviderRunning() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.attach(provider);
+
+        assertEquals(0, provider.cancels.get());
+    }
+
+    @Test
+    void providerEventsAfterTheEndAreIgnored() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("Done");
+        turn.onComplete("stop", new Usage(1, 1));
+        List<Numbered> before = log(turn);
+
+        turn.onToken(" and more");
+        turn.onComplete("length", new Usage(2, 2));
+        turn.onFailure(failure("The stream broke."));
+        turn.fail("The server is shutting down.");
+
+        assertEquals(before, log(turn));
+        assertEquals("Done", turn.answerSoFar());
+        assertEquals(List.of(new Saved("answer-1", "Done", Status.complete, "stop", new Usage(1, 1))), store.saved);
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void providerEventsAfterAFailureAreIgnored() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onFailure(failure("The stream broke."));
+
+        turn.onToken("late");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of("user_message", "error"), types(turn));
+        assertEquals(1, store.saved.size());
+        assertEquals(List.of(turn), ended);
+    }
+
+    @Test
+    void anAnswerLongerThanTheMaximumIsCutOffWithFinishReasonLength() {
+        Turn turn = turn(10, Runnable::run);
+        turn.attach(provider);
+        turn.onToken("Hello ");
+
+        turn.onToken("world!");
+
+        assertEquals(1, provider.cancels.get());
+        assertEquals(List.of("user_message", "token", "token", "ai_message_complete", "complete"), types(turn));
+        assertEquals("Hello world!", ((ChatEvent.AiMessageComplete) turn.eventAt(3).orElseThrow().event()).content());
+        assertEquals(new ChatEvent.Complete("answer-1", "length", null, null), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "Hello world!", Status.complete, "length", Usage.UNKNOWN)), store.saved);
+
+        turn.onToken(" more");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        assertEquals(5, log(turn).size());
+        assertEquals(1, store.saved.size());
+    }
+
+    @Test
+    void anAnswerOfExactlyTheMaximumIsNotCutOff() {
+        Turn turn = turn(10, Runnable::run);
+        turn.attach(provider);
+
+        turn.onToken("Hello");
+        turn.onToken("world");
+        turn.onComplete("stop", new Usage(3, 2));
+
+        assertEquals(0, provider.cancels.get());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 2), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "Helloworld", Status.complete, "stop", new Usage(3, 2))), store.saved);
+    }
+
+    @Test
+    void eventsBeyondTheEndOfTheLogDoNotExistYet() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("Hi");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertTrue(turn.eventAt(3).isPresent());
+        assertEquals(Optional.empty(), turn.eventAt(4));
+        assertEquals(Optional.empty(), turn.eventAt(400));
+        assertEquals(Optional.empty(), turn.eventAt(-1));
+    }
+
+    @Test
+    void followersAreWokenOnFollowingOnEachEventAndAtTheEnd() {
+        Turn turn = turn(1000, Runnable::run);
+        Reader reader = new Reader(turn);
+
+        turn.follow(reader);
+        assertEquals(1, reader.wakes);
+        assertEquals(1, reader.read.size());
+
+        turn.onToken("The");
+        turn.onToken(" sources");
+        assertEquals(3, reader.wakes);
+        assertEquals(3, reader.read.size());
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(4, reader.wakes);
+        assertEquals(log(turn), reader.read);
+        assertEquals(List.of(false, false, false, true), reader.endedAtWake);
+    }
+
+    @Test
+    void followersAreWokenWhenTheTurnFailsOrStops() {
+        Turn failing = turn(1000, Runnable::run);
+        Reader failingReader = new Reader(failing);
+        failing.follow(failingReader);
+        failing.onFailure(failure("The stream broke."));
+
+        Turn stopped = turn(1000, Runnable::run);
+        Reader stoppedReader = new Reader(stopped);
+        stopped.follow(stoppedReader);
+        stopped.stop();
+
+        assertEquals(List.of(false, true), failingReader.endedAtWake);
+        assertEquals(log(failing), failingReader.read);
+        assertEquals(List.of(false, true), stoppedReader.endedAtWake);
+        assertEquals(log(stopped), stoppedReader.read);
+    }
+
+    @Test
+    void theTurnHasEndedBeforeFollowersHearOfIt() {
+        Turn turn = turn(1000, Runnable::run);
+        List<Boolean> endedWhenToldOfIt = new ArrayList<>();
+        Turn.Follower follower = () -> endedWhenToldOfIt.add(turn.ended() && ended.contains(turn));
+        turn.follow(follower);
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of(false, true), endedWhenToldOfIt);
+    }
+
+    @Test
+    void aFollowerThatJoinsLateReadsFromTheFirstEvent() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.follow(new Reader(turn));
+        turn.onToken("The");
+        turn.onToken(" sources");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        Reader late = new Reader(turn);
+        turn.follow(late);
+
+        assertEquals(1, late.wakes);
+        assertEquals(log(turn), late.read);
+        assertEquals(1, late.read.get(0).id());
+    }
+
+    @Test
+    void aFollowerThatLeftIsNotWokenAgain() {
+        Turn turn = turn(1000, Runnable::run);
+        Reader reader = new Reader(turn);
+        turn.follow(reader);
+
+        turn.unfollow(reader);
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(1, reader.wakes);
+    }
+
+    @Test
+    void aFollowerThatThrowsAffectsNeitherTheProviderNorTheOtherFollowers() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.attach(provider);
+        Reader reader = new Reader(turn);
+        AtomicInteger brokenWakes = new AtomicInteger();
+        turn.follow(() -> {
+            if (brokenWakes.incrementAndGet() > 1) {
+                throw new IllegalArgumentException("cannot write this event");
+            }
+        });
+        turn.follow(reader);
+
+        turn.onToken("The");
+        turn.onToken(" answer");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(4, brokenWakes.get());
+        assertEquals(log(turn), reader.read);
+        assertEquals(List.of(false, false, false, true), reader.endedAtWake);
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", null, null), turn.lastEvent());
+        assertEquals(0, provider.cancels.get());
+    }
+
+    @Test
+    void aFailingEndCallbackStillWakesTheFollowers() {
+        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, store, Runnable::run,
+                t -> { throw new IllegalStateException("registry gone"); });
+        Reader reader = new Reader(turn);
+        turn.follow(reader);
+
+        assertThrows(IllegalStateException.class, () -> turn.onComplete("stop", Usage.UNKNOWN));
+
+        assertEquals(List.of(false, true), reader.endedAtWake);
+        assertTrue(turn.ended());
+    }
+
+    @Test
+    void aStopRacingTheProviderSavesExactlyTheTokensInTheLog() throws Exception {
+        Turn turn = turn(Integer.MAX_VALUE, Runnable::run);
+        turn.attach(provider);
+        CountDownLatch firstToken = new CountDownLatch(1);
+        // Streams until cancelled, then, like a provider whose callback was already underway, says a little more.
+        Thread providerThread = new Thread(() -> {
+            for (int i = 0; !provider.cancelled(); i++) {
+                turn.onToken("t" + i + " ");
+                firstToken.countDown();
+            }
+            turn.onToken("late ");
+            turn.onComplete("stop", Usage.UNKNOWN);
+        });
+        providerThread.start();
+
+        boolean streaming = firstToken.await(5, TimeUnit.SECONDS);
+        assertTrue(turn.stop());
+        providerThread.join();
+        assertTrue(streaming);
+
+        List<Numbered> log = log(turn);
+        var answer = assertInstanceOf(ChatEvent.AiMessageComplete.class, log.get(log.size() - 2).event());
+        assertEquals(tokenText(log), answer.content());
+        assertEquals(new ChatEvent.Complete("answer-1", "stopped", null, null), log.get(log.size() - 1).event());
+        assertEquals(List.of(new Saved("answer-1", answer.content(), Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(turn), ended);
+    }
+
+    private Turn turn(int maxAnswerCharacters, Executor executor) {
+        return new Turn("session-1", "answer-1", QUESTION, ASKED, maxAnswerCharacters, store, executor, ended::add);
+    }
+
+    private static List<Numbered> log(Turn turn) {
+        List<Numbered> log = new ArrayList<>();
+        for (long i = 0; turn.eventAt(i).isPresent(); i++) {
+            log.add(turn.eventAt(i).orElseThrow());
+        }
+        return log;
+    }
+
+    private static List<String> types(Turn turn) {
+        return log(turn).stream().map(n -> n.event().type()).toList();
+    }
+
+    private static String tokenText(List<Numbered> log) {
+        return log.stream().map(Numbered::event).filter(ChatEvent.Token.class::isInstance)
+                .map(e -> ((ChatEvent.Token) e).content()).collect(Collectors.joining());
+    }
+
+    private static ProviderFailure failure(String message) {
+        return new ProviderFailure(ProviderFailure.Kind.IN_BAND, "openai", message);
+    }
+
+    record Saved(String answerId, String content, Status status, String finishReason, Usage usage) {
+    }
+
+    static final class RecordingStore implements Turn.Store {
+        final List<Saved> saved = Collections.synchronizedList(new ArrayList<>());
+        RuntimeException failure;
+
+        @Override
+        public void end(String answerId, String content, Status status, String finishReason, Usage usage) {
+            saved.add(new Saved(answerId, content, status, finishReason, usage));
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    static final class RecordingStream implements ProviderStream {
+        final AtomicInteger cancels = new AtomicInteger();
+
+        @Override
+        public void cancel() {
+            cancels.incrementAndGet();
+        }
+
+        boolean cancelled() {
+            return cancels.get() > 0;
+        }
+    }
+
+    /** Runs the save only when the test says so, to look at the turn while it is being saved. */
+    static final class QueuedExecutor implements Executor {
+        private final Deque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
+    }
+
+    /** Reads everything there is whenever woken, as a stream to a client would. */
+    static final class Reader implements Turn.Follower {
+        final Turn turn;
+        final List<Numbered> read = new ArrayList<>();
+        final List<Boolean> endedAtWake = new ArrayList<>();
+        int wakes;
+
+        Reader(Turn turn) {
+            this.turn = turn;
+        }
+
+        @Override
+        public synchronized void wake() {
+            wakes++;
+            endedAtWake.add(turn.ended());
+            for (Optional<Numbered> next = turn.eventAt(read.size()); next.isPresent(); next = turn.eventAt(read.size())) {
+                read.add(next.get());
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.notebookchat.chat.entity;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code data:} JSON of each event, exactly as a client of the stream reads it. */
+class ChatEventTest {
+
+    static final Instant TIMESTAMP = Instant.parse("2026-11-26T17:09:57.123Z");
+
+    @Test
+    void aUserMessageCarriesTheQuestionAndWhenItWasAsked() {
+        assertEquals(json("""
+                        {"type":"user_message","content":"What do the sources say?","timestamp":"2026-11-26T17:09:57.123Z"}"""),
+                new ChatEvent.UserMessage("What do the sources say?", TIMESTAMP).toJson());
+    }
+
+    @Test
+    void aTokenCarriesItsTextUnchangedIncludingNewlinesAndSpaces() {
+        assertEquals(json("""
+                        {"type":"token","content":"The"}"""),
+                new ChatEvent.Token("The").toJson());
+        assertEquals(json("""
+                        {"type":"token","content":" sources\\n\\n- \\"quoted\\" \\ud83d\\ude00 "}"""),
+                new ChatEvent.Token(" sources\n\n- \"quoted\" \uD83D\uDE00 ").toJson());
+    }
+
+    @Test
+    void aTokenWithoutTextCannotExist() {
+        assertEquals("A token carries text",
+                assertThrows(IllegalArgumentException.class, () -> new ChatEvent.Token("")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ChatEvent.Token(null));
+    }
+
+    @Test
+    void aCompletedAnswerCarriesTheWholeText() {
+        assertEquals(json("""
+                        {"type":"ai_message_complete","content":"The sources say ...","timestamp":"2026-11-26T17:09:57.123Z"}"""),
+                new ChatEvent.AiMessageComplete("The sources say ...", TIMESTAMP).toJson());
+    }
+
+    @Test
+    void completeNamesTheSavedAnswerTheFinishReasonAndTheUsage() {
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"stop","usage":{"input_tokens":812,"output_tokens":57}}"""),
+                new ChatEvent.Complete("m-1", "stop", 812, 57).toJson());
+    }
+
+    @Test
+    void usageTheProviderDidNotReportIsNullNotMissing() {
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"stopped","usage":{"input_tokens":null,"output_tokens":null}}"""),
+                new ChatEvent.Complete("m-1", "stopped", null, null).toJson());
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"stop","usage":{"input_tokens":null,"output_tokens":57}}"""),
+                new ChatEvent.Complete("m-1", "stop", null, 57).toJson());
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"length","usage":{"input_tokens":812,"output_tokens":null}}"""),
+                new ChatEvent.Complete("m-1", "length", 812, null).toJson());
+    }
+
+    @Test
+    void anErrorCarriesOnlyItsMessage() {
+        assertEquals(json("""
+                        {"type":"error","message":"The openai provider rejected the key."}"""),
+                new ChatEvent.Error("The openai provider rejected the key.").toJson());
+    }
+
+    @Test
+    void eachEventNamesItsOwnType() {
+        assertEquals("user_message", new ChatEvent.UserMessage("q", TIMESTAMP).type());
+        assertEquals("token", new ChatEvent.Token("t").type());
+        assertEquals("ai_message_complete", new ChatEvent.AiMessageComplete("a", TIMESTAMP).type());
+        assertEquals("complete", new ChatEvent.Complete("m-1", "stop", null, null).type());
+        assertEquals("error", new ChatEvent.Error("e").type());
+    }
+
+    @Test
+    void onlyCompleteAndErrorEndTheTurn() {
+        assertFalse(new ChatEvent.UserMessage("q", TIMESTAMP).terminal());
+        assertFalse(new ChatEvent.Token("t").terminal());
+        assertFalse(new ChatEvent.AiMessageComplete("a", TIMESTAMP).terminal());
+        assertTrue(new ChatEvent.Complete("m-1", "stop", null, null).terminal());
+        assertTrue(new ChatEvent.Error("e").terminal());
+    }
+
+    static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+}
