@@ -95,10 +95,19 @@ public class ChatStreamResource {
                 ChatEvent last = turn.lastEvent();
                 if (last instanceof ChatEvent.Error error) {
                     response.resume(ApiError.response(503, error.message()));
-                } else {
+                    return;
+                }
+                try {
                     var snapshot = history.snapshot(turn.sessionId());
+                    if (snapshot.session() == null) {
+                        response.resume(ApiError.response(404, "The chat session was deleted while it answered."));
+                        return;
+                    }
                     var session = SessionWithMessagesJson.of(snapshot.session(), snapshot.messages());
                     response.resume(new ExecuteJson(session.id(), session.messages()));
+                } catch (RuntimeException e) {
+                    // never leave the client waiting: the error mapping answers (503 for the database)
+                    response.resume(e);
                 }
             }
         });

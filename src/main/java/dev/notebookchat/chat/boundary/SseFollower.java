@@ -86,7 +86,8 @@ final class SseFollower implements Turn.Follower {
         CompletionStage<?> written;
         try {
             written = sink.send(event);
-        } catch (IllegalStateException closed) {
+        } catch (RuntimeException closed) {
+            // Liberty throws IllegalStateException once the client is gone; anything else ends this stream too
             finish();
             return;
         }

@@ -91,6 +91,9 @@ public class ChatHistory {
     @Transactional(REQUIRES_NEW)
     public Snapshot snapshot(String sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
+        if (session == null) {
+            return new Snapshot(null, List.of());
+        }
         return new Snapshot(session, em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
                 .setParameter("session", session).getResultList());
     }

@@ -1,5 +1,6 @@
 package dev.notebookchat.chat.entity;
 
+import dev.notebookchat.platform.Clock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -30,7 +31,7 @@ public sealed interface ChatEvent {
         public String type() { return "user_message"; }
 
         public JsonObject toJson() {
-            return typed(this).add("content", content).add("timestamp", timestamp.toString()).build();
+            return typed(this).add("content", content).add("timestamp", Clock.format(timestamp)).build();
         }
     }
 
@@ -52,7 +53,7 @@ public sealed interface ChatEvent {
         public String type() { return "ai_message_complete"; }
 
         public JsonObject toJson() {
-            return typed(this).add("content", content).add("timestamp", timestamp.toString()).build();
+            return typed(this).add("content", content).add("timestamp", Clock.format(timestamp)).build();
         }
     }
 
