@@ -1,0 +1,404 @@
+package dev.notebookchat.web;
+
+import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Deployments;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The bundled page in a real headless Chromium against the running server: signing in, filling a
+ * notebook, watching an answer stream in, seeing a refusal, and hostile text staying text.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatPageBrowserIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    static final String BREWING = "Espresso is brewed by forcing hot water through finely ground coffee. "
+            + "A good espresso takes about 25 seconds to extract. "
+            + "Cold brew steeps coarse grounds in cold water for 12 to 24 hours.";
+    static final String QUESTION = "How long does espresso take?";
+    /** What local/extractive answers, as Markdown: a lead paragraph and a one-item list. */
+    static final String STORED_ANSWER = "Here is what I found in this notebook:\n\n"
+            + "- \"A good espresso takes about 25 seconds to extract.\" (Brewing guide)";
+    /** The same answer as the page shows it: the list's bullet is drawn, not text. */
+    static final String RENDERED_ANSWER = "Here is what I found in this notebook:\n"
+            + "\"A good espresso takes about 25 seconds to extract.\" (Brewing guide)";
+
+    static final String HOSTILE_TITLE = "Zebra <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> "
+            + "[click](javascript:window.__pwned=3) **bold**";
+    static final String HOSTILE_CONTENT = "Zebras hide <img src=x onerror=\"window.__pwned=1\"> and "
+            + "<script>window.__pwned=2</script> behind [click](javascript:window.__pwned=3) and **bold** stripes.";
+
+    static ChromeDriverService service;
+    static WebDriver driver;
+    static Path profile;
+
+    WebDriverWait wait;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @BeforeAll
+    static void startChromium() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String message = "Chromium not installed: apt-get install chromium chromium-driver (needs "
+                    + CHROMIUM + " and " + CHROMEDRIVER + ")";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message);
+        }
+        profile = Files.createTempDirectory("notebookchat-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void quitChromium() throws IOException {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (service != null) {
+                service.stop();
+            }
+            if (profile != null) {
+                try (Stream<Path> paths = Files.walk(profile)) {
+                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every test starts signed out, in a new tab: the page keeps its token in the tab's sessionStorage. */
+    @BeforeEach
+    void signedOutInANewTab() {
+        wait = new WebDriverWait(driver, WAIT);
+        String previous = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        String fresh = driver.getWindowHandle();
+        driver.switchTo().window(previous).close();
+        driver.switchTo().window(fresh);
+        driver.get(Api.base().toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+    }
+
+    /** The page's console, so a failure here says what the page complained about. */
+    @AfterEach
+    void printConsole() {
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            System.out.println("[chromium console] " + entry.getLevel() + " " + entry.getMessage());
+        }
+    }
+
+    @Test
+    void answerGrowsWhileStreamingAndEndsAsTheServerStoredIt() {
+        signIn("ada");
+        createNotebook("Coffee");
+        addSource("Brewing guide", BREWING);
+        startNewChat();
+
+        type(testId("message-input"), QUESTION);
+        driver.findElement(testId("send")).click();
+
+        // Read the streaming bubble as fast as the browser answers, until the finished answer replaces it.
+        List<String> seen = new ArrayList<>();
+        new WebDriverWait(driver, WAIT).pollingEvery(Duration.ZERO).until(d -> {
+            List<?> sample = (List<?>) js("const bubble = document.querySelector('[data-testid=ai-streaming]');"
+                    + "const done = document.querySelector('[data-testid=message][data-type=ai][data-status=complete]');"
+                    + "return [bubble ? bubble.innerText : null, done !== null];");
+            String text = (String) sample.get(0);
+            if (text != null && !text.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(text))) {
+                seen.add(text);
+            }
+            return (Boolean) sample.get(1);
+        });
+
+        assertTrue(seen.size() >= 3, "the answer grew in at least three visible steps: " + seen);
+        String finished = (String) js("return document.querySelector("
+                + "'[data-testid=message][data-type=ai][data-status=complete]').innerText");
+        for (int i = 0; i < seen.size(); i++) {
+            String step = seen.get(i);
+            String next = i + 1 < seen.size() ? seen.get(i + 1) : finished;
+            assertTrue(next.startsWith(step), "step " + i + " " + quoted(step) + " is a prefix of " + quoted(next));
+        }
+        assertEquals(0, driver.findElements(testId("ai-streaming")).size(), "the streaming bubble is gone");
+
+        JsonObject session = Api.withToken(token()).get("api/chat/sessions/" + currentSessionId()).json();
+        JsonArray messages = session.getJsonArray("messages");
+        assertEquals(2, messages.size());
+        assertEquals(QUESTION, messages.getJsonObject(0).getString("content"));
+        String stored = messages.getJsonObject(1).getString("content");
+        assertEquals(STORED_ANSWER, stored);
+        assertEquals("complete", messages.getJsonObject(1).getString("status"));
+
+        List<WebElement> shown = driver.findElements(By.cssSelector("#conversation [data-testid=message]"));
+        assertEquals(2, shown.size());
+        assertEquals("human", shown.get(0).getAttribute("data-type"));
+        assertEquals(QUESTION, shown.get(0).getText());
+        String rendered = shown.get(1).getText();
+        assertEquals(RENDERED_ANSWER, rendered);
+        assertEquals(stored.replace("\n\n- ", "\n"), rendered, "the stored Markdown, rendered as a paragraph and a list");
+        assertEquals(List.of("Here is what I found in this notebook:"), texts(shown.get(1), "p"));
+        assertEquals(List.of("\"A good espresso takes about 25 seconds to extract.\" (Brewing guide)"),
+                texts(shown.get(1), "ul > li"));
+
+        screenshot("chat.png");
+    }
+
+    @Test
+    void refusedTurnShowsTheServersMessageAndKeepsWhatTheUserWrote() {
+        signIn("bob");
+        Api api = Api.withToken(token());
+        String notebook = api.createNotebook("Coffee");
+        api.addSource(notebook, "Brewing guide", BREWING);
+        String session = api.createSession(notebook);
+        assertEquals(200, api.put("api/chat/sessions/" + session,
+                Json.createObjectBuilder().add("model_override", "openai/gpt-4o-mini").build()).status());
+        // What the server answers this turn; refused turns change nothing, so asking it first is harmless.
+        Api.Response refusal = api.post("api/chat/execute/stream", Json.createObjectBuilder()
+                .add("session_id", session).add("message", QUESTION).build());
+        assertEquals(400, refusal.status(), refusal.body());
+        String serverMessage = refusal.json().getString("message");
+        assertTrue(serverMessage.contains("'openai'"), serverMessage);
+
+        driver.navigate().refresh();
+        wait.until(d -> "openai/gpt-4o-mini".equals(new Select(d.findElement(testId("model-picker")))
+                .getFirstSelectedOption().getAttribute("value")));
+        wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+        type(testId("message-input"), QUESTION);
+        driver.findElement(testId("send")).click();
+
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#conversation [data-testid=error-message]")));
+        assertEquals("The answer could not be completed. " + serverMessage, error.getText());
+        WebElement toast = wait.until(ExpectedConditions.visibilityOfElementLocated(testId("toast")));
+        assertEquals("error", toast.getAttribute("data-kind"));
+        assertEquals(serverMessage, toast.findElement(By.className("toast-text")).getText());
+
+        List<WebElement> shown = driver.findElements(By.cssSelector("#conversation [data-testid=message]"));
+        assertEquals(1, shown.size(), "only the user's message, no answer");
+        assertEquals("human", shown.get(0).getAttribute("data-type"));
+        assertEquals(QUESTION, shown.get(0).getText());
+        assertEquals("error", shown.get(0).getAttribute("data-status"));
+        assertEquals(QUESTION, driver.findElement(testId("message-input")).getAttribute("value"),
+                "the message is back in the box, ready to send again");
+        assertEquals(0, api.get("api/chat/sessions/" + session).json().getJsonArray("messages").size());
+    }
+
+    @Test
+    void hostileMarkdownAndHtmlStayText() {
+        signIn("mallory");
+        createNotebook("Zoo");
+        addSource(HOSTILE_TITLE, HOSTILE_CONTENT);
+        startNewChat();
+
+        type(testId("message-input"), "Where do zebras hide?");
+        driver.findElement(testId("send")).click();
+        WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")));
+
+        String stored = Api.withToken(token()).get("api/chat/sessions/" + currentSessionId()).json()
+                .getJsonArray("messages").getJsonObject(1).getString("content");
+        assertEquals("Here is what I found in this notebook:\n\n- \"" + HOSTILE_CONTENT + "\" (" + HOSTILE_TITLE + ")", stored);
+        assertEquals("Here is what I found in this notebook:\n"
+                + "\"Zebras hide <img src=x onerror=\"window.__pwned=1\"> and <script>window.__pwned=2</script> "
+                + "behind click and bold stripes.\" "
+                + "(Zebra <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> click bold)",
+                answer.getText());
+        assertEquals(List.of("bold", "bold"), texts(answer, "strong"), "Markdown emphasis still renders");
+
+        WebElement source = driver.findElement(By.cssSelector("[data-testid=source-item] .item-main"));
+        assertEquals(HOSTILE_TITLE, source.getText());
+        source.click();
+        WebElement viewer = wait.until(ExpectedConditions.visibilityOfElementLocated(testId("viewer-content")));
+        assertEquals(HOSTILE_CONTENT, viewer.getText());
+        assertEquals(HOSTILE_TITLE, driver.findElement(By.id("viewer-title")).getText());
+        driver.findElement(testId("viewer-close")).click();
+
+        assertEquals("undefined", js("return typeof window.__pwned"));
+        assertEquals(0L, js("return document.images.length"), "no img element anywhere on the page");
+        for (String place : List.of("#conversation", "#source-list", "#viewer")) {
+            assertEquals(0L, js("return document.querySelectorAll(arguments[0]).length", place + " img, " + place + " script"),
+                    "no img or script element in " + place);
+            @SuppressWarnings("unchecked")
+            List<String> hrefs = (List<String>) js("return [...document.querySelectorAll(arguments[0])]"
+                    + ".map(a => a.getAttribute('href') || '')", place + " a");
+            assertTrue(hrefs.stream().noneMatch(href -> href.strip().toLowerCase().startsWith("javascript:")), place + ": " + hrefs);
+        }
+        assertTrue(answer.getText().contains("<img src=x onerror="), "the markup shows as text in the answer");
+        assertTrue(source.getText().contains("<img src=x onerror="), "the markup shows as text in the source list");
+    }
+
+    @Test
+    void enterSendsShiftEnterAddsALineAndFocusStaysInTheMessageBox() {
+        signIn("kim");
+        Api api = Api.withToken(token());
+        api.addSource(api.createNotebook("Coffee"), "Brewing guide", BREWING);
+        driver.navigate().refresh();
+        WebElement input = wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+
+        input.click();
+        input.sendKeys(QUESTION, Keys.chord(Keys.SHIFT, Keys.ENTER), "Answer briefly.");
+        assertEquals(QUESTION + "\nAnswer briefly.", input.getAttribute("value"));
+        assertEquals(0, driver.findElements(By.cssSelector("#conversation [data-testid=message]")).size(),
+                "Shift+Enter did not send");
+
+        input.sendKeys(Keys.ENTER);
+        WebElement mine = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#conversation [data-testid=message][data-type=human]")));
+        assertEquals(QUESTION + "\nAnswer briefly.", mine.getText());
+        assertEquals("", input.getAttribute("value"));
+        assertEquals(input, driver.switchTo().activeElement(), "focus stays in the message box while the answer streams");
+
+        WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")));
+        assertEquals(RENDERED_ANSWER, answer.getText());
+        assertEquals(input, driver.switchTo().activeElement(), "focus is in the message box once the answer is done");
+        assertEquals(1, driver.findElements(testId("session-item")).size(), "the first message started a chat");
+    }
+
+    // --- what a user does --------------------------------------------------------------------------
+
+    /** Signs in with the dev login as a fresh user and waits for the app; answers the username. */
+    String signIn(String name) {
+        String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        type(testId("login-username"), username);
+        driver.findElement(testId("login-submit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("user-name"), username));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("notebook-name")));
+        return username;
+    }
+
+    void createNotebook(String name) {
+        type(testId("notebook-name"), name);
+        driver.findElement(testId("notebook-create")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=notebook-item].is-selected .item-main"), name));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("source-title")));
+    }
+
+    void addSource(String title, String content) {
+        int before = driver.findElements(testId("source-item")).size();
+        type(testId("source-title"), title);
+        type(testId("source-content"), content);
+        driver.findElement(testId("source-add")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=source-item]"), before + 1));
+    }
+
+    void startNewChat() {
+        driver.findElement(testId("session-create")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=session-item].is-selected")));
+        wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+    }
+
+    void type(By field, String text) {
+        WebElement element = wait.until(ExpectedConditions.elementToBeClickable(field));
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    // --- reading the page -------------------------------------------------------------------------
+
+    static By testId(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** The bearer token the page signed in with, so the API can be asked as the same user. */
+    static String token() {
+        return (String) js("return sessionStorage.getItem('notebookchat.token')");
+    }
+
+    static String currentSessionId() {
+        return driver.findElement(By.cssSelector("[data-testid=session-item].is-selected")).getAttribute("data-id");
+    }
+
+    static List<String> texts(WebElement within, String selector) {
+        return within.findElements(By.cssSelector(selector)).stream().map(WebElement::getText).toList();
+    }
+
+    static String quoted(String text) {
+        return '"' + text.replace("\n", "\\n") + '"';
+    }
+
+    static void screenshot(String name) {
+        Path folder = Path.of(System.getProperty("it.build.directory", "target"), "screenshots");
+        try {
+            Files.createDirectories(folder);
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
