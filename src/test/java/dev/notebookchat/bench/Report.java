@@ -54,7 +54,7 @@ final class Report {
 
     private static final String[] HEADINGS = {
             "scenario", "streams at once", "streams", "errors", "headers p50", "TTFT p50", "TTFT p95", "TTFT p99", "TTFT max",
-            "gap p50", "gap p99", "turn p50", "turn p99", "tokens/s", "server threads", "server RSS MiB", "server CPU %",
+            "gap p50", "gap p99", "turn p50", "turn p99", "wall s", "tokens/s", "server threads", "server RSS MiB", "server CPU %",
             "bench CPU %", "load"};
 
     private final Settings settings;
@@ -111,7 +111,7 @@ final class Report {
                 Integer.toString(r.errorCount()), ms(r.timeToHeaders().p50()), ms(r.timeToFirstToken().p50()),
                 ms(r.timeToFirstToken().p95()), ms(r.timeToFirstToken().p99()), ms(r.timeToFirstToken().max()),
                 ms(r.tokenGaps().p50()), ms(r.tokenGaps().p99()), ms(r.turnTime().p50()), ms(r.turnTime().p99()),
-                number(r.tokensPerSecond(), 0),
+                number(r.wallSeconds(), 1), number(r.tokensPerSecond(), 0),
                 res.serverThreadsBefore() < 0 ? "-" : res.serverThreadsBefore() + "->" + res.serverThreadsMax(),
                 number(res.serverRssMbMax(), 0), number(res.serverCpuPercent(), 0), number(res.benchCpuPercent(), 0),
                 number(res.loadAverageBefore(), 1));
@@ -158,8 +158,9 @@ final class Report {
         md.append("Times in milliseconds. ").append("`headers`: request sent to response headers. ")
                 .append("`TTFT`: request sent to the first `token` event. `gap`: between consecutive `token` events of one stream. ")
                 .append("`turn`: request sent to `complete`. Latencies count successful streams only. ")
-                .append("`tokens/s`: token events received by all streams over the level's wall time. ")
-                .append("`server threads`: at the start → most seen; `server RSS`: most seen; CPU: 100 = one core busy for the whole level. ")
+                .append("`wall s`: first request sent to last stream ended; `tokens/s`: token events received by all streams over that time. ")
+                .append("`server threads`: at the start -> most seen; `server RSS`: most seen; CPU: 100 = one core busy for the whole level ")
+                .append("(counted in 10 ms ticks, so coarse for levels shorter than a second). ")
                 .append("`bench CPU` is this JVM: the client and the fake provider. `load`: 1-minute load average at the level's start.\n\n");
         md.append(markdownRow(List.of(HEADINGS))).append('\n');
         md.append(markdownRow(List.of(HEADINGS).stream().map(heading -> heading.equals(HEADINGS[0]) ? "---" : "---:").toList()))
