@@ -81,9 +81,18 @@ public final class FakeProviderServer implements AutoCloseable {
 
     /** Starts on {@code port} on 127.0.0.1; 0 picks a free port. */
     public FakeProviderServer start(int port) throws IOException {
+        return start(port, 50);
+    }
+
+    /**
+     * Starts with room for {@code backlog} connections waiting to be accepted. Load tests that open
+     * hundreds of provider connections at once need more than the default: on Linux a full backlog
+     * drops the handshake and the client retries a second later, which would look like provider latency.
+     */
+    public FakeProviderServer start(int port, int backlog) throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
         threads.execute(this::accept);
         return this;
     }
