@@ -58,7 +58,7 @@ public final class Api {
         return token;
     }
 
-    public record Response(int status, String body, HttpResponse<String> raw) {
+    public record Response(int status, String body, HttpResponse<?> raw) {
         public JsonObject json() {
             return (JsonObject) parse();
         }

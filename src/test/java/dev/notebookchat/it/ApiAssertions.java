@@ -1,9 +1,7 @@
 package dev.notebookchat.it;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
-import java.io.StringReader;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
@@ -32,28 +30,22 @@ public final class ApiAssertions {
      * @return the message, for further checks
      */
     public static String assertError(Api.Response response, int status, String code) {
-        return assertError(response.status(), response.header("Content-Type"), response.body(), status, code);
-    }
-
-    /** As {@link #assertError(Api.Response, int, String)}, for a stream refused before it started: plain JSON, no events. */
-    public static String assertError(EventStream.Result stream, int status, String code) {
-        assertTrue(stream.events().isEmpty(), "no events for a refused stream");
-        return assertError(stream.status(), stream.header("Content-Type"), stream.errorBody(), status, code);
-    }
-
-    private static String assertError(int actualStatus, String type, String text, int status, String code) {
-        assertEquals(status, actualStatus, text);
+        String text = response.body();
+        assertEquals(status, response.status(), text);
+        String type = response.header("Content-Type");
         assertTrue(type != null && type.startsWith("application/json"), "JSON error body, not " + type + ": " + text);
-        JsonObject body;
-        try (var reader = Json.createReader(new StringReader(text))) {
-            body = reader.readObject();
-        }
+        JsonObject body = response.json();
         assertEquals(Set.of("error", "message"), body.keySet(), text);
         assertEquals(code, body.getString("error"), text);
         String message = body.getString("message");
         assertFalse(message.isBlank(), text);
         assertFalse(INTERNALS.matcher(message).find(), "nothing internal in the message: " + message);
         return message;
+    }
+
+    /** As {@link #assertError(Api.Response, int, String)}, for a stream refused before it started: plain JSON, no events. */
+    public static String assertError(EventStream.Result stream, int status, String code) {
+        return assertError(stream.refusal(), status, code);
     }
 
     /** A timestamp of the contract, within {@code [from, to]} (at the millisecond the server keeps). */

@@ -33,6 +33,14 @@ public final class EventStream {
         public String header(String name) {
             return response.headers().firstValue(name).orElse(null);
         }
+
+        /** A stream refused before it started is an ordinary JSON answer. */
+        public Api.Response refusal() {
+            if (status == 200) {
+                throw new IllegalStateException("the stream started: " + events);
+            }
+            return new Api.Response(status, errorBody, response);
+        }
     }
 
     private EventStream() {
