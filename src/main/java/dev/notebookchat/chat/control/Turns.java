@@ -99,9 +99,13 @@ public class Turns {
     public Turn start(String owner, Request request) {
         ChatSession session = sessions.get(owner, request.sessionId());
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
-        ChatProvider provider = providers.provider(model.provider())
-                .orElseThrow(() -> new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id() + "'."));
+        if (!providers.isKnown(model.provider())) {
+            throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id() + "'.");
+        }
+        // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         String apiKey = apiKey(owner, model.provider());
+        ChatProvider provider = providers.provider(model.provider())
+                .orElseThrow(() -> new BadRequestException("The " + model.provider() + " provider cannot answer on this server yet. Pick another model."));
         NotebookContext context = contextFor(session, request.contextConfig());
 
         if (running.containsKey(session.id()) || !starting.add(session.id())) {

@@ -6,7 +6,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-/** Placeholder registry until the provider adapters land: only the local model. */
+/**
+ * Placeholder registry until the provider adapters land: every provider of the contract is known, so
+ * the provider list and the key checks already behave as they will, but only the local model answers.
+ */
 @ApplicationScoped
 public class Providers {
 
@@ -27,8 +30,23 @@ public class Providers {
     public record ProviderInfo(String name, String displayName, boolean needsKey, boolean streaming) {
     }
 
+    private static final List<ProviderInfo> KNOWN = List.of(
+            new ProviderInfo("openai", "OpenAI", true, true),
+            new ProviderInfo("anthropic", "Anthropic", true, true),
+            new ProviderInfo("groq", "Groq", true, true),
+            new ProviderInfo("google", "Google Gemini", true, true),
+            new ProviderInfo("mistral", "Mistral", true, true),
+            new ProviderInfo("deepseek", "DeepSeek", true, true),
+            new ProviderInfo("ollama", "Ollama", false, true),
+            new ProviderInfo("openrouter", "OpenRouter", true, true),
+            new ProviderInfo("local", "Local (extractive)", false, true));
+
     @jakarta.annotation.Resource
     jakarta.enterprise.concurrent.ManagedScheduledExecutorService scheduler;
+
+    public boolean isKnown(String name) {
+        return KNOWN.stream().anyMatch(p -> p.name().equals(name));
+    }
 
     public Optional<ChatProvider> provider(String name) {
         return "local".equals(name) ? Optional.of(new LocalExtractive(scheduler, java.time.Duration.ofMillis(20))) : Optional.empty();
@@ -51,7 +69,7 @@ public class Providers {
     }
 
     public List<ProviderInfo> providers() {
-        return List.of(new ProviderInfo("local", "Local (extractive)", false, true));
+        return KNOWN;
     }
 
     public List<ModelRef> models() {
