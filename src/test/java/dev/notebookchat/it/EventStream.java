@@ -51,10 +51,19 @@ public final class EventStream {
     }
 
     public static Result post(Api api, String path, JsonObject body, java.util.function.Consumer<Event> onEvent) {
+        return post(api, path, body.toString(), onEvent);
+    }
+
+    /** With the body sent exactly as given, malformed or not. */
+    public static Result post(Api api, String path, String rawBody) {
+        return post(api, path, rawBody, event -> { });
+    }
+
+    private static Result post(Api api, String path, String rawBody, java.util.function.Consumer<Event> onEvent) {
         return read(api.request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), onEvent);
+                .POST(HttpRequest.BodyPublishers.ofString(rawBody)), onEvent);
     }
 
     public static Result read(HttpRequest.Builder request) {
