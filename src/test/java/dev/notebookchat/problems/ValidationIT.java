@@ -81,13 +81,25 @@ class ValidationIT {
         Map<String, String> before = alicesData();
 
         for (List<String> write : everyWrite()) {
-            for (String body : List.of("{\"name\": ", "{name: 'Coffee'}", "", "null", "[]", "[{\"name\": \"Coffee\"}]",
-                    "\"Coffee\"", "42")) {
+            for (String body : List.of("{\"name\": ", "{name: 'Coffee'}", "{\"name\": \"Coffee\"} and more",
+                    "{\"name\": \"Coffee\"}{\"name\": \"Tea\"}", "", "null", "[]", "[{\"name\": \"Coffee\"}]", "\"Coffee\"", "42")) {
                 assertError(send(write.get(0), write.get(1), body), 400, "bad_request");
             }
         }
 
         assertEquals(before, alicesData());
+    }
+
+    /** The control for the refusals above: JSON punctuation inside strings is text like any other. */
+    @Test
+    void textFullOfJsonPunctuationIsKeptAsItIs() {
+        String tricky = "He wrote \"{\\\"not\\\": [json]}\" } ] \\ and left.\n\t}";
+
+        JsonObject created = created(alice.post("api/notebooks/" + notebook + "/sources", object("title", "}{", "content", tricky)));
+
+        assertEquals("}{", created.getString("title"));
+        assertEquals(tricky, created.getString("content"));
+        assertEquals(tricky, alice.get("api/sources/" + created.getString("id")).json().getString("content"));
     }
 
     @Test
