@@ -22,6 +22,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface ValidText {
 
+    /**
+     * For {@code @Pattern}: text with something besides white space in it, by Unicode's idea of white
+     * space. {@code @NotBlank} and a plain {@code \S} let a title of only em or no-break spaces through,
+     * {@code String.isBlank} the no-break ones, and such a title shows as nothing at all.
+     */
+    String NOT_BLANK = "(?sU).*\\S.*";
+
     String message() default "must be valid Unicode text (no lone surrogates)";
 
     Class<?>[] groups() default {};

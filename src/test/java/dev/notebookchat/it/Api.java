@@ -95,7 +95,7 @@ public final class Api {
         return token;
     }
 
-    public record Response(int status, String body, HttpResponse<String> raw) {
+    public record Response(int status, String body, HttpResponse<?> raw) {
         public JsonObject json() {
             return (JsonObject) parse();
         }
@@ -160,6 +160,20 @@ public final class Api {
     }
 
     // Shortcuts for the objects most tests need.
+
+    /** A JSON object of string fields: {@code object("name", "Coffee", "description", "Beans")}. */
+    public static JsonObject object(String... namesAndValues) {
+        var builder = Json.createObjectBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            builder.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    /** The {@code id}s of a list answer, in its order. */
+    public static java.util.List<String> ids(JsonArray items) {
+        return items.getValuesAs(JsonObject.class).stream().map(o -> o.getString("id")).toList();
+    }
 
     public String createNotebook(String name) {
         return created(post("api/notebooks", Json.createObjectBuilder().add("name", name).build())).getString("id");

@@ -33,6 +33,14 @@ public final class EventStream {
         public String header(String name) {
             return response.headers().firstValue(name).orElse(null);
         }
+
+        /** A stream refused before it started is an ordinary JSON answer. */
+        public Api.Response refusal() {
+            if (status == 200) {
+                throw new IllegalStateException("the stream started: " + events);
+            }
+            return new Api.Response(status, errorBody, response);
+        }
     }
 
     private EventStream() {
@@ -43,10 +51,19 @@ public final class EventStream {
     }
 
     public static Result post(Api api, String path, JsonObject body, java.util.function.Consumer<Event> onEvent) {
+        return post(api, path, body.toString(), onEvent);
+    }
+
+    /** With the body sent exactly as given, malformed or not. */
+    public static Result post(Api api, String path, String rawBody) {
+        return post(api, path, rawBody, event -> { });
+    }
+
+    private static Result post(Api api, String path, String rawBody, java.util.function.Consumer<Event> onEvent) {
         return read(api.request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), onEvent);
+                .POST(HttpRequest.BodyPublishers.ofString(rawBody)), onEvent);
     }
 
     public static Result read(HttpRequest.Builder request) {

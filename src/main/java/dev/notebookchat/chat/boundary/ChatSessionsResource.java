@@ -68,12 +68,12 @@ public class ChatSessionsResource {
     EventStreams streams;
 
     public record NewSession(@NotBlank String notebookId,
-                             @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+                             @Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
                              @Size(max = 200) @Pattern(regexp = MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
     }
 
     /** An empty {@code model_override} clears it. */
-    public record SessionChanges(@Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+    public record SessionChanges(@Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
                                  @Size(max = 200) @Pattern(regexp = "|" + MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
     }
 

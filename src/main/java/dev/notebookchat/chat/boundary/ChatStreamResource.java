@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -54,14 +55,12 @@ public class ChatStreamResource {
     EventStreams streams;
 
     public record ExecuteRequest(@NotBlank String sessionId,
-                                 @NotNull @Size(min = 1, max = 32_000) @ValidText String message,
+                                 @NotNull @Size(min = 1, max = 32_000)
+                                 @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be only whitespace") @ValidText String message,
                                  @Valid ContextConfig contextConfig,
                                  @Size(max = 200) @ValidText String modelOverride) {
 
         Turns.Request toTurn() {
-            if (message.isBlank()) {
-                throw new jakarta.ws.rs.BadRequestException("message must not be only whitespace");
-            }
             return new Turns.Request(sessionId, message, contextConfig, modelOverride);
         }
     }

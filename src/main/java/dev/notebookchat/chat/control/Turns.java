@@ -117,8 +117,9 @@ public class Turns {
             throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
                     + "'. Known providers: " + String.join(", ", providers.providers().stream().map(p -> p.name()).toList()) + ".");
         }
-        ChatProvider provider = providers.provider(model.provider());
+        // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         String apiKey = apiKey(owner, model.provider());
+        ChatProvider provider = providers.provider(model.provider());
         NotebookContext context = contextFor(session, request.contextConfig());
 
         if (running.containsKey(session.id()) || !starting.add(session.id())) {

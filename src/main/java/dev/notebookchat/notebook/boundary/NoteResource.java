@@ -38,7 +38,7 @@ public class NoteResource {
     @Inject
     CurrentUser user;
 
-    public record NoteChanges(@Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+    public record NoteChanges(@Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
                                 @ValidText String content) {
     }
 

@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -39,11 +40,11 @@ public class NotebooksResource {
     @Inject
     CurrentUser user;
 
-    public record NewNotebook(@NotBlank @Size(max = 200) @ValidText String name,
+    public record NewNotebook(@NotBlank @Size(max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String name,
                               @Size(max = 10_000) @ValidText String description) {
     }
 
-    public record NotebookChanges(@Size(min = 1, max = 200) @ValidText String name,
+    public record NotebookChanges(@Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String name,
                                   @Size(max = 10_000) @ValidText String description) {
     }
 
@@ -75,9 +76,6 @@ public class NotebooksResource {
     public NotebookJson update(@PathParam("id") String id, @NotNull(message = ApiError.BODY_REQUIRED) @Valid NotebookChanges changes) {
         Notebook notebook = notebooks.get(user.id(), id);
         if (changes.name() != null) {
-            if (changes.name().isBlank()) {
-                throw new jakarta.ws.rs.BadRequestException("name must not be blank");
-            }
             notebook.rename(changes.name().strip());
         }
         if (changes.description() != null) {

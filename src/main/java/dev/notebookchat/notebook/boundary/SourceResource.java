@@ -38,7 +38,7 @@ public class SourceResource {
     @Inject
     CurrentUser user;
 
-    public record SourceChanges(@Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @ValidText String title,
+    public record SourceChanges(@Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
                                 @ValidText String content,
                                 @ValidText String summary) {
     }

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -44,7 +45,7 @@ public class SourcesResource {
     @Inject
     CurrentUser user;
 
-    public record NewSource(@NotBlank @Size(max = 200) @ValidText String title,
+    public record NewSource(@NotBlank @Size(max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
                             @NotNull @ValidText String content,
                             @ValidText String summary) {
     }
