@@ -3,6 +3,7 @@ package dev.notebookchat.it;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Finds API keys in text a client or an operator could read. A key counts as leaked when the whole
@@ -15,7 +16,21 @@ public final class Secrets {
     /** The length of a key piece that already counts as leaking the key. */
     public static final int WINDOW = 8;
 
+    private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
     private Secrets() {
+    }
+
+    /**
+     * A new key: {@code prefix} and 24 random letters of both cases. Not hex, so no piece of it turns
+     * up by chance in the ids and hashes that responses and logs are full of.
+     */
+    public static String newKey(String prefix) {
+        StringBuilder key = new StringBuilder(prefix);
+        for (int i = 0; i < 24; i++) {
+            key.append(LETTERS.charAt(ThreadLocalRandom.current().nextInt(LETTERS.length())));
+        }
+        return key.toString();
     }
 
     /** The first key (or piece of one) found in {@code text}, described without repeating the key. */

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -548,8 +547,7 @@ class ProvidersIT {
 
         /** Stores a new own key for the provider, distinctive enough that any piece of it is recognised. */
         String storeOwnKey() {
-            String own = "usr" + provider.id().substring(0, 2).toUpperCase(Locale.ROOT) + "-"
-                    + UUID.randomUUID().toString().replace("-", "");
+            String own = Secrets.newKey("usr-");
             Api.Response stored = api.put("api/credentials/" + provider.id(), Json.createObjectBuilder().add("api_key", own).build());
             assertEquals(200, stored.status(), stored.body());
             key = own;
