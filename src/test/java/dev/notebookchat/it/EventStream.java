@@ -72,6 +72,19 @@ public final class EventStream {
 
     /** {@code onEvent} sees each event as soon as it arrived, while the stream is still open. */
     public static Result read(HttpRequest.Builder request, java.util.function.Consumer<Event> onEvent) {
+        return read(request, onEvent, event -> false);
+    }
+
+    /**
+     * Reads until {@code enough} accepts an event, then hangs up mid-stream the way a closed browser
+     * tab does: the response body is closed while the server is still writing.
+     */
+    public static Result readThenHangUp(HttpRequest.Builder request, java.util.function.Predicate<Event> enough) {
+        return read(request, event -> { }, enough);
+    }
+
+    private static Result read(HttpRequest.Builder request, java.util.function.Consumer<Event> onEvent,
+                               java.util.function.Predicate<Event> enough) {
         try {
             HttpResponse<InputStream> response = Api.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
@@ -79,7 +92,7 @@ public final class EventStream {
                     return new Result(response.statusCode(), response, List.of(), List.of(),
                             new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
-                return parse(response, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), onEvent);
+                return parse(response, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), onEvent, enough);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -90,7 +103,8 @@ public final class EventStream {
     }
 
     private static Result parse(HttpResponse<InputStream> response, BufferedReader lines,
-                                java.util.function.Consumer<Event> onEvent) throws IOException {
+                                java.util.function.Consumer<Event> onEvent,
+                                java.util.function.Predicate<Event> enough) throws IOException {
         List<Event> events = new ArrayList<>();
         List<String> comments = new ArrayList<>();
         String id = null;
@@ -102,6 +116,9 @@ public final class EventStream {
                         Event event = new Event(id, reader.readObject(), System.nanoTime());
                         events.add(event);
                         onEvent.accept(event);
+                        if (enough.test(event)) {
+                            break;
+                        }
                     }
                 }
                 id = null;

@@ -198,7 +198,8 @@ public class Turns {
                     + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
         }
         if (!providers.needsKey(provider)) {
-            return own.orElse(null);
+            // None needed, but a configured one is sent (an Ollama behind an authenticating proxy).
+            return own.or(() -> providers.serverKey(provider)).orElse(null);
         }
         return own.or(() -> providers.serverKey(provider))
                 .orElseThrow(() -> new BadRequestException("No API key for provider '" + provider
