@@ -281,8 +281,8 @@ class ValidationIT {
             for (String malformed : List.of("gpt-4o-mini", "openai/", "/gpt-4o-mini", "/")) {
                 assertError(send("POST", path, withModel(malformed)), 400, "bad_request");
             }
-            String keyless = assertError(send("POST", path, withModel("openai/gpt-4o-mini")), 400, "bad_request");
-            assertTrue(keyless.contains("openai"), "names the provider: " + keyless);
+            String keyless = assertError(send("POST", path, withModel("openrouter/openai/gpt-4o-mini")), 400, "bad_request");
+            assertTrue(keyless.contains("openrouter"), "names the provider: " + keyless);
         }
         assertError(alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", "gpt-4o-mini")), 400, "bad_request");
 

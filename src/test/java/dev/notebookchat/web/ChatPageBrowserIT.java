@@ -221,16 +221,16 @@ class ChatPageBrowserIT {
         api.addSource(notebook, "Brewing guide", BREWING);
         String session = api.createSession(notebook);
         assertEquals(200, api.put("api/chat/sessions/" + session,
-                Json.createObjectBuilder().add("model_override", "openai/gpt-4o-mini").build()).status());
+                Json.createObjectBuilder().add("model_override", "openrouter/openai/gpt-4o-mini").build()).status());
         // What the server answers this turn; refused turns change nothing, so asking it first is harmless.
         Api.Response refusal = api.post("api/chat/execute/stream", Json.createObjectBuilder()
                 .add("session_id", session).add("message", QUESTION).build());
         assertEquals(400, refusal.status(), refusal.body());
         String serverMessage = refusal.json().getString("message");
-        assertTrue(serverMessage.contains("'openai'"), serverMessage);
+        assertTrue(serverMessage.contains("'openrouter'"), serverMessage);
 
         driver.navigate().refresh();
-        wait.until(d -> "openai/gpt-4o-mini".equals(new Select(d.findElement(testId("model-picker")))
+        wait.until(d -> "openrouter/openai/gpt-4o-mini".equals(new Select(d.findElement(testId("model-picker")))
                 .getFirstSelectedOption().getAttribute("value")));
         wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
         type(testId("message-input"), QUESTION);

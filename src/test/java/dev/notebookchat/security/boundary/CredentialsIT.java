@@ -143,7 +143,7 @@ class CredentialsIT {
 
     @Test
     void aStoredKeyMakesItsProviderAvailableToItsOwnerOnly() {
-        alice.put("api/credentials/openai", object("api_key", KEY));
+        alice.put("api/credentials/openrouter", object("api_key", KEY));
 
         Map<String, JsonObject> alices = providers(alice);
         Map<String, JsonObject> bobs = providers(bob);
@@ -153,9 +153,9 @@ class CredentialsIT {
             assertEquals(Set.of("name", "display_name", "available", "streaming"), provider.keySet());
             assertFalse(provider.getString("display_name").isBlank());
         }
-        assertTrue(alices.get("openai").getBoolean("available"), "alice stored a key");
-        assertFalse(bobs.get("openai").getBoolean("available"), "bob has none, nor has the server");
-        assertFalse(alices.get("anthropic").getBoolean("available"), "alice stored no anthropic key");
+        assertTrue(alices.get("openrouter").getBoolean("available"), "alice stored a key");
+        assertFalse(bobs.get("openrouter").getBoolean("available"), "bob has none, nor has the server");
+        assertTrue(bobs.get("anthropic").getBoolean("available"), "the server has an anthropic key for everyone");
         for (String keyless : List.of("local", "ollama")) {
             assertTrue(alices.get(keyless).getBoolean("available"), keyless + " needs no key");
             assertTrue(bobs.get(keyless).getBoolean("available"), keyless + " needs no key");
@@ -163,20 +163,20 @@ class CredentialsIT {
         neverShowsTheKey(alice, alice.get("api/models/providers"));
         neverShowsTheKey(alice, alice.get("api/models"));
 
-        alice.delete("api/credentials/openai");
-        assertFalse(providers(alice).get("openai").getBoolean("available"), "the key is gone");
+        alice.delete("api/credentials/openrouter");
+        assertFalse(providers(alice).get("openrouter").getBoolean("available"), "the key is gone");
     }
 
     @Test
     void aTurnWhoseProviderHasNoKeyIsRefusedNamingTheProvider() {
         String session = bob.createSession(bob.createNotebook("Bob's tea"));
-        JsonObject ask = object("session_id", session, "message", "How long does tea steep?", "model_override", "openai/gpt-4o-mini");
+        JsonObject ask = object("session_id", session, "message", "How long does tea steep?", "model_override", "openrouter/openai/gpt-4o-mini");
 
         String message = assertError(bob.post("api/chat/execute", ask), 400, "bad_request");
         String streamed = assertError(EventStream.post(bob, "api/chat/execute/stream", ask), 400, "bad_request");
 
         for (String refusal : List.of(message, streamed)) {
-            assertTrue(refusal.contains("openai"), "names the provider: " + refusal);
+            assertTrue(refusal.contains("openrouter"), "names the provider: " + refusal);
             assertTrue(refusal.toLowerCase().contains("key"), "says that a key is missing: " + refusal);
         }
         assertEquals(List.of(), bob.get("api/chat/sessions/" + session).json().getJsonArray("messages"), "nothing was saved");

@@ -96,7 +96,7 @@ class SecretsLeakIT {
         exercise();
 
         Path logs = Path.of(System.getProperty("it.build.directory", "target"), "liberty", "wlp", "usr", "servers",
-                System.getProperty("it.server.name", "defaultServer"), "logs");
+                System.getProperty("it.server.name", "notebookchat-it"), "logs");
         assertTrue(Files.isRegularFile(logs.resolve("messages.log")), "the server writes " + logs.resolve("messages.log"));
         List<String> keys = allKeys();
         List<Path> read = new ArrayList<>();
