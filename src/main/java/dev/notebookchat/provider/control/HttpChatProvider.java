@@ -277,6 +277,14 @@ abstract class HttpChatProvider implements ChatProvider {
                 if (cause instanceof CancellationException) {
                     return;
                 }
+                if (!bodyStarted && closedBeforeAnswering(cause) && attempts < settings.maxAttempts()) {
+                    // A pooled keep-alive connection the provider (or a proxy) had already closed fails the
+                    // request before any byte comes back; nothing reached the model, so send it again at once.
+                    LOG.log(System.Logger.Level.DEBUG, () -> name + " closed the connection before answering ("
+                            + describe(cause) + "); attempt " + (attempts + 1));
+                    serial.execute(this::attempt);
+                    return;
+                }
                 fail(bodyStarted
                         ? ProviderFailure.truncated(name, "the connection broke (" + describe(cause) + ")")
                         : ProviderFailure.connection(name, request, cause));
@@ -289,6 +297,13 @@ abstract class HttpChatProvider implements ChatProvider {
                 whole(whole.body());
             }
             // Outcome.Streamed: the line subscriber reported everything already.
+        }
+
+        /** Connected, then closed without a response: unlike a refused connection or a timeout, worth one more try. */
+        private static boolean closedBeforeAnswering(Throwable cause) {
+            return cause instanceof java.io.IOException
+                    && !(cause instanceof java.net.ConnectException)
+                    && !(cause instanceof java.net.http.HttpTimeoutException);
         }
 
         private void rejected(Outcome.Rejected rejected) {

@@ -218,6 +218,15 @@ abstract class ProviderConformanceTest {
     }
 
     @Test
+    void sendsAgainWhenTheConnectionClosesBeforeAnyAnswer() throws Exception {
+        RecordingListener listener = run("closed-once", true, SETTINGS);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(ANSWER, listener.text());
+        assertEquals(2, fake.requestsFor("closed-once").size(), "closed without an answer, then answered");
+    }
+
+    @Test
     void givesUpOnAnOverloadedProviderAfterTheLastAttempt() throws Exception {
         ProviderFailure failure = failure("overloaded", Kind.UNAVAILABLE);
 

@@ -45,7 +45,8 @@ import java.util.function.Predicate;
  * Anthropic Messages, Gemini, Ollama) from the transcripts in {@code provider-transcripts/}, and picks
  * a scenario per request from the requested model name, so a test anywhere (an adapter test, or an
  * end-to-end test through {@code model_override}, e.g. {@code openai/slow}) chooses the behaviour.
- * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429.
+ * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429;
+ * {@code closed-once} closes the connection on odd attempts without answering, then answers.
  *
  * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
  * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
@@ -61,7 +62,7 @@ public final class FakeProviderServer implements AutoCloseable {
     public static final List<String> SCENARIOS = List.of(
             "ok", "slow", "reasoning", "comments", "split-utf8", "non-streaming",
             "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
-            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers");
+            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once");
 
     /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
     public static final Duration SLOW_PACING = Duration.ofMillis(50);
@@ -328,6 +329,10 @@ public final class FakeProviderServer implements AutoCloseable {
             String key = key(format);
             boolean streamed = format == WireFormat.GEMINI ? path.contains(":streamGenerateContent") : streamRequested();
 
+            if ("closed-once".equals(scenario) && attempt % 2 == 1) {
+                // What a stale keep-alive connection looks like to the client: closed without a byte of answer.
+                return false;
+            }
             if (!streamed && ANSWERING.contains(scenario) && !("rate-limited".equals(scenario) && attempt % 2 == 1)) {
                 return whole(200, "application/json", transcript(format, "whole.json", model, key), Map.of());
             }
