@@ -29,15 +29,7 @@ public final class Ollama extends HttpChatProvider {
 
     @Override
     JsonObject body(ProviderRequest request) {
-        JsonArrayBuilder messages = Json.createArrayBuilder();
-        if (request.system() != null && !request.system().isBlank()) {
-            messages.add(Json.createObjectBuilder().add("role", "system").add("content", request.system()));
-        }
-        for (ProviderRequest.PromptMessage message : request.messages()) {
-            messages.add(Json.createObjectBuilder()
-                    .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
-                    .add("content", message.content()));
-        }
+        JsonArrayBuilder messages = WireJson.chatMessages(request);
         return Json.createObjectBuilder()
                 .add("model", request.model())
                 .add("messages", messages)

@@ -55,15 +55,7 @@ public final class OpenAiCompatible extends HttpChatProvider {
 
     @Override
     JsonObject body(ProviderRequest request) {
-        JsonArrayBuilder messages = Json.createArrayBuilder();
-        if (request.system() != null && !request.system().isBlank()) {
-            messages.add(Json.createObjectBuilder().add("role", "system").add("content", request.system()));
-        }
-        for (ProviderRequest.PromptMessage message : request.messages()) {
-            messages.add(Json.createObjectBuilder()
-                    .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
-                    .add("content", message.content()));
-        }
+        JsonArrayBuilder messages = WireJson.chatMessages(request);
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("model", request.model())
                 .add("messages", messages)

@@ -1,6 +1,7 @@
 package dev.notebookchat.provider.control;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -17,6 +18,23 @@ import java.io.StringReader;
 final class WireJson {
 
     private WireJson() {
+    }
+
+    /**
+     * The conversation as OpenAI-style chat messages ({@code system}, then {@code user} and
+     * {@code assistant} turns), which Ollama's native chat takes too.
+     */
+    static JsonArrayBuilder chatMessages(ProviderRequest request) {
+        JsonArrayBuilder messages = Json.createArrayBuilder();
+        if (request.system() != null && !request.system().isBlank()) {
+            messages.add(Json.createObjectBuilder().add("role", "system").add("content", request.system()));
+        }
+        for (ProviderRequest.PromptMessage message : request.messages()) {
+            messages.add(Json.createObjectBuilder()
+                    .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
+                    .add("content", message.content()));
+        }
+        return messages;
     }
 
     /** Parses a frame or body; throws {@link jakarta.json.JsonException} if it is not JSON. */
