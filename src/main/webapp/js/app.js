@@ -2,7 +2,7 @@
 // the chat on the right (one panel at a time on a phone).
 
 import { createApi, subjectOf } from './api.js';
-import { $, h, iconButton } from './dom.js';
+import { $, h, iconButton, inlineRename } from './dom.js';
 import { toast, announce } from './toast.js';
 import { createSignIn } from './auth.js';
 import { createLibrary } from './library.js';
@@ -79,52 +79,22 @@ function focusNotebook(id) {
 }
 
 function startRename(row, notebook) {
-  const field = h('input', {
-    type: 'text',
-    class: 'rename-input',
+  inlineRename(row, {
     value: notebook.name,
-    maxlength: '200',
-    required: true,
-    'aria-label': `New name for notebook ${notebook.name}`,
-    'data-testid': 'rename-input',
-  });
-  const form = h(
-    'form',
-    { class: 'rename-form' },
-    field,
-    h('button', { type: 'submit', class: 'small primary', text: 'Save' }),
-    h('button', {
-      type: 'button',
-      class: 'small',
-      text: 'Cancel',
-      onclick: () => {
-        renderNotebooks();
-        focusNotebook(notebook.id);
-      },
-    }),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const name = field.value.trim();
-    if (!name) return;
-    try {
-      const updated = await api.renameNotebook(notebook.id, name);
-      notebooks = notebooks.map((n) => (n.id === notebook.id ? { ...n, ...updated } : n));
-    } catch (error) {
-      showError(error);
-    }
-    renderNotebooks();
-    focusNotebook(notebook.id);
-  });
-  field.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
+    label: `New name for notebook ${notebook.name}`,
+    save: async (name) => {
+      try {
+        const updated = await api.renameNotebook(notebook.id, name);
+        notebooks = notebooks.map((n) => (n.id === notebook.id ? { ...n, ...updated } : n));
+      } catch (error) {
+        showError(error);
+      }
+    },
+    done: () => {
       renderNotebooks();
       focusNotebook(notebook.id);
-    }
+    },
   });
-  row.replaceChildren(form);
-  field.focus();
-  field.select();
 }
 
 async function deleteNotebook(notebook) {

@@ -5,7 +5,7 @@
 // first token; the answer growing in its own bubble; a Stop button. When the turn ends, the
 // stored conversation is fetched and shown as the server saved it.
 
-import { $, h, iconButton } from './dom.js';
+import { $, h, iconButton, inlineRename } from './dom.js';
 import { toast, announce } from './toast.js';
 import { createConversation } from './conversation.js';
 import { runTurn } from './turn.js';
@@ -80,46 +80,22 @@ export function createChat({ api, contextConfig, onError, onSessionOpened }) {
   }
 
   function startRename(row, session) {
-    const field = h('input', {
-      type: 'text',
-      class: 'rename-input',
+    inlineRename(row, {
       value: session.title ?? '',
-      maxlength: '200',
-      'aria-label': `New title for chat ${sessionTitle(session)}`,
-      'data-testid': 'rename-input',
-    });
-    const form = h(
-      'form',
-      { class: 'rename-form' },
-      field,
-      h('button', { type: 'submit', class: 'small primary', text: 'Save' }),
-      h('button', { type: 'button', class: 'small', text: 'Cancel', onclick: () => renderSessions() }),
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const value = field.value.trim();
-      if (!value) {
-        field.focus();
-        return;
-      }
-      try {
-        const updated = await api.renameSession(session.id, value);
-        sessions = sessions.map((s) => (s.id === session.id ? { ...s, ...updated } : s));
-      } catch (error) {
-        onError(error);
-      }
-      renderSessions();
-      focusSession(session.id);
-    });
-    field.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
+      label: `New title for chat ${sessionTitle(session)}`,
+      save: async (title) => {
+        try {
+          const updated = await api.renameSession(session.id, title);
+          sessions = sessions.map((s) => (s.id === session.id ? { ...s, ...updated } : s));
+        } catch (error) {
+          onError(error);
+        }
+      },
+      done: () => {
         renderSessions();
         focusSession(session.id);
-      }
+      },
     });
-    row.replaceChildren(form);
-    field.focus();
-    field.select();
   }
 
   function focusSession(id) {

@@ -72,3 +72,42 @@ export function formatDateTime(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : dateTimeFormat.format(date);
 }
+
+/**
+ * Replaces a list row with a small rename form. `save(value)` is called with the trimmed new text
+ * (never empty); `done()` runs after saving, cancelling or Escape, and redraws the list.
+ */
+export function inlineRename(row, { value, label, save, done }) {
+  const field = h('input', {
+    type: 'text',
+    class: 'rename-input',
+    value,
+    maxlength: '200',
+    required: true,
+    'aria-label': label,
+    'data-testid': 'rename-input',
+  });
+  const form = h(
+    'form',
+    { class: 'rename-form' },
+    field,
+    h('button', { type: 'submit', class: 'small primary', text: 'Save' }),
+    h('button', { type: 'button', class: 'small', text: 'Cancel', onclick: done }),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = field.value.trim();
+    if (!text) {
+      field.focus();
+      return;
+    }
+    await save(text);
+    done();
+  });
+  field.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') done();
+  });
+  row.replaceChildren(form);
+  field.focus();
+  field.select();
+}

@@ -325,6 +325,34 @@ class ChatPageBrowserIT {
         assertEquals(1, driver.findElements(testId("session-item")).size(), "the first message started a chat");
     }
 
+    @Test
+    void notebooksAndChatsAreRenamedInPlaceAndEscapeKeepsTheOldName() {
+        signIn("lee");
+        createNotebook("Coffee");
+        startNewChat();
+        Api api = Api.withToken(token());
+
+        driver.findElement(testId("notebook-rename")).click();
+        WebElement field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
+        assertEquals(field, driver.switchTo().activeElement(), "the rename field has the focus");
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Tea", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("notebook-item"), "Tea"));
+        assertEquals("Tea", api.get("api/notebooks").array().getJsonObject(0).getString("name"));
+
+        driver.findElement(testId("session-rename")).click();
+        field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Steeping times", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("session-item"), "Steeping times"));
+        assertEquals("Steeping times", api.get("api/chat/sessions/" + currentSessionId()).json().getString("title"));
+
+        driver.findElement(testId("notebook-rename")).click();
+        field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Not this", Keys.ESCAPE);
+        wait.until(ExpectedConditions.numberOfElementsToBe(testId("rename-input"), 0));
+        assertEquals("Tea", api.get("api/notebooks").array().getJsonObject(0).getString("name"));
+        assertTrue(driver.findElement(testId("notebook-item")).getText().contains("Tea"));
+    }
+
     // --- what a user does --------------------------------------------------------------------------
 
     /** Signs in with the dev login as a fresh user and waits for the app; answers the username. */
