@@ -9,6 +9,7 @@ import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,7 +32,7 @@ import static dev.notebookchat.notebook.control.ContentLimit.check;
 /** The notes of one notebook; a single note is addressed by {@link NoteResource}. */
 @Path("notebooks/{notebookId}/notes")
 @RequestScoped
-@Transactional
+@Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class NotesResource {

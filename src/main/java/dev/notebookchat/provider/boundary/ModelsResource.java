@@ -6,6 +6,7 @@ import dev.notebookchat.security.control.Credentials;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,7 +18,7 @@ import java.util.Set;
 /** Which providers this user can use, and the models to pick from. */
 @Path("models")
 @RequestScoped
-@Transactional
+@Transactional(dontRollbackOn = WebApplicationException.class)
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
 
