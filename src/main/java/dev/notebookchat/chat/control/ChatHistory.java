@@ -63,6 +63,15 @@ public class ChatHistory {
     }
 
     /**
+     * Saves the text of an answer still being written. The status condition makes a checkpoint that
+     * arrives after the answer ended change nothing.
+     */
+    @Transactional(REQUIRES_NEW)
+    public void checkpoint(String answerId, String content) {
+        em.createNamedQuery(ChatMessage.CHECKPOINT).setParameter("id", answerId).setParameter("content", content).executeUpdate();
+    }
+
+    /**
      * The conversation a provider sees before the new message: the latest {@code limit} messages,
      * leaving out failed answers and empty ones, which would only confuse the model.
      */

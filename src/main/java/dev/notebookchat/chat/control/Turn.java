@@ -45,6 +45,10 @@ public class Turn implements ProviderListener {
     /** How the answer is saved; its failures become the turn's {@code error} event. */
     public interface Store {
         void end(String answerId, String content, Status status, String finishReason, Usage usage);
+
+        /** Saves the answer so far while it is still streaming; never overwrites an answer that ended. */
+        default void checkpoint(String answerId, String content) {
+        }
     }
 
     private enum State { RUNNING, ENDING, ENDED }
@@ -62,6 +66,8 @@ public class Turn implements ProviderListener {
     private State state = State.RUNNING;
     private ProviderStream providerStream;
     private boolean cancelRequested;
+    private boolean checkpointing;
+    private int checkpointedLength;
 
     /**
      * @param executor runs the final save, so no provider or HTTP client thread does database work
@@ -160,6 +166,34 @@ public class Turn implements ProviderListener {
         if (tooLong) {
             cancelProvider();
             complete("length", Usage.UNKNOWN, Status.complete);
+        }
+    }
+
+    /**
+     * Saves the answer so far if it grew since the last time, so a server that dies mid-turn leaves
+     * the partial answer behind ({@code interrupted} at the next start). Called periodically from
+     * outside, never from the token path; one save at a time.
+     */
+    public void checkpoint() {
+        String content;
+        synchronized (this) {
+            if (state != State.RUNNING || checkpointing || answer.length() == checkpointedLength) {
+                return;
+            }
+            checkpointing = true;
+            content = answer.toString();
+        }
+        try {
+            store.checkpoint(answerId, content);
+            synchronized (this) {
+                checkpointedLength = content.length();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "The answer so far of session " + sessionId + " could not be saved; trying again later", e);
+        } finally {
+            synchronized (this) {
+                checkpointing = false;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.notebookchat.chat.control;
 
+import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
@@ -11,12 +12,15 @@ import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.control.ProviderRequest.Role;
 import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.provider.control.Usage;
 import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.KeyCipher;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -34,6 +38,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +73,9 @@ public class Turns {
     @Resource
     ManagedExecutorService executor;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     @Inject
     @ConfigProperty(name = "notebookchat.default-model", defaultValue = "local/extractive")
     String defaultModel;
@@ -90,6 +99,32 @@ public class Turns {
     @Inject
     @ConfigProperty(name = "notebookchat.chat.finished-turns-kept", defaultValue = "1000")
     int finishedTurnsKept;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.checkpoint-interval", defaultValue = "5")
+    double checkpointSeconds;
+
+    private Turn.Store store;
+    private ScheduledFuture<?> checkpoints;
+
+    /** One task saves the growing answers of all running turns, instead of a timer per turn. */
+    @PostConstruct
+    void startCheckpoints() {
+        store = new Turn.Store() {
+            @Override
+            public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
+                history.end(answerId, content, status, finishReason, usage);
+            }
+
+            @Override
+            public void checkpoint(String answerId, String content) {
+                history.checkpoint(answerId, content);
+            }
+        };
+        long millis = Math.max(100, (long) (checkpointSeconds * 1000));
+        checkpoints = scheduler.scheduleWithFixedDelay(() -> running.values().forEach(Turn::checkpoint),
+                millis, millis, TimeUnit.MILLISECONDS);
+    }
 
     private final ConcurrentMap<String, Turn> running = new ConcurrentHashMap<>();
     /** The latest finished turn of recently active sessions, so a client can still resume it by event id. */
@@ -137,7 +172,7 @@ public class Turns {
 
             ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
             Turn turn = new Turn(session.id(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                    maxAnswerCharacters, history::end, executor, this::ended);
+                    maxAnswerCharacters, store, executor, this::ended);
             running.put(session.id(), turn);
             try {
                 turn.attach(provider.stream(providerRequest, turn));
@@ -216,6 +251,7 @@ public class Turns {
     /** A server going down ends every turn with an error event; the partial answers are saved. */
     @PreDestroy
     void shutdown() {
+        checkpoints.cancel(false);
         running.values().forEach(turn -> turn.fail("The server is shutting down. Your message and the answer so far are saved; ask again in a moment."));
     }
 }

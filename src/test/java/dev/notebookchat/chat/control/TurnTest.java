@@ -524,6 +524,46 @@ class TurnTest {
         assertEquals(List.of(turn), ended);
     }
 
+    @Test
+    void aCheckpointSavesTheAnswerSoFarOnlyWhenItGrew() {
+        Turn turn = turn(1000, Runnable::run);
+
+        turn.checkpoint();
+        turn.onToken("The notebook");
+        turn.checkpoint();
+        turn.checkpoint();
+        turn.onToken(" says");
+        turn.checkpoint();
+
+        assertEquals(List.of("answer-1:The notebook", "answer-1:The notebook says"), store.checkpoints);
+    }
+
+    @Test
+    void aFailedCheckpointIsTriedAgainAndNeverEndsTheTurn() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The notebook");
+        store.checkpointFailure = new IllegalStateException("database down");
+
+        turn.checkpoint();
+        store.checkpointFailure = null;
+        turn.checkpoint();
+
+        assertEquals(List.of("answer-1:The notebook"), store.checkpoints);
+        assertFalse(turn.ended());
+        assertEquals(List.of(), store.saved);
+    }
+
+    @Test
+    void anEndedTurnTakesNoCheckpoint() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The notebook");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        turn.checkpoint();
+
+        assertEquals(List.of(), store.checkpoints);
+    }
+
     private Turn turn(int maxAnswerCharacters, Executor executor) {
         return new Turn("session-1", "answer-1", QUESTION, ASKED, maxAnswerCharacters, store, executor, ended::add);
     }
@@ -554,7 +594,17 @@ class TurnTest {
 
     static final class RecordingStore implements Turn.Store {
         final List<Saved> saved = Collections.synchronizedList(new ArrayList<>());
+        final List<String> checkpoints = Collections.synchronizedList(new ArrayList<>());
         RuntimeException failure;
+        RuntimeException checkpointFailure;
+
+        @Override
+        public void checkpoint(String answerId, String content) {
+            if (checkpointFailure != null) {
+                throw checkpointFailure;
+            }
+            checkpoints.add(answerId + ":" + content);
+        }
 
         @Override
         public void end(String answerId, String content, Status status, String finishReason, Usage usage) {

@@ -330,6 +330,33 @@ class ProvidersIT {
         assertClosedByServer(failed.requests().get(0));
     }
 
+    @Test
+    void theAnswerSoFarIsSavedWhileTheProviderIsStillWriting() {
+        Chat chat = new Chat(Provider.OPENAI);
+        String model = Provider.OPENAI.model("stall-mid");
+        AtomicReference<JsonObject> savedMidTurn = new AtomicReference<>();
+        AtomicInteger tokens = new AtomicInteger();
+
+        chat.ask(model, event -> {
+            if (event.type().equals("token") && tokens.incrementAndGet() == 3) {
+                // The provider now falls silent; the periodic checkpoint (0.5 s here) saves what came so far.
+                long deadline = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+                while (System.nanoTime() < deadline && savedMidTurn.get() == null) {
+                    JsonObject answer = chat.api.get("api/chat/sessions/" + chat.session).json()
+                            .getJsonArray("messages").getJsonObject(1);
+                    if (!answer.getString("content").isEmpty()) {
+                        savedMidTurn.set(answer);
+                    }
+                }
+            }
+        });
+
+        assertNotNull(savedMidTurn.get(), "the partial answer was saved before the turn ended");
+        assertEquals(THREE_TOKENS, savedMidTurn.get().getString("content"));
+        assertEquals("streaming", savedMidTurn.get().getString("status"));
+        chat.assertSaved(model, THREE_TOKENS, "error");
+    }
+
     // ---- stop, resume, leave --------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
