@@ -82,34 +82,26 @@ public class ChatStreamResource {
     public void execute(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
                         @Suspended AsyncResponse response) {
         Turn turn = turns.start(user.id(), request.toTurn());
-        turn.follow(new Turn.Follower() {
-            private boolean answered;
-
-            @Override
-            public synchronized void wake() {
-                if (answered || !turn.ended()) {
-                    return;
-                }
-                answered = true;
-                turn.unfollow(this);
-                ChatEvent last = turn.lastEvent();
-                if (last instanceof ChatEvent.Error error) {
-                    response.resume(ApiError.response(503, error.message()));
-                    return;
-                }
-                try {
-                    var snapshot = history.snapshot(turn.sessionId());
-                    if (snapshot.session() == null) {
-                        response.resume(ApiError.response(404, "The chat session was deleted while it answered."));
-                        return;
-                    }
-                    var session = SessionWithMessagesJson.of(snapshot.session(), snapshot.messages());
-                    response.resume(new ExecuteJson(session.id(), session.messages()));
-                } catch (RuntimeException e) {
-                    // never leave the client waiting: the error mapping answers (503 for the database)
-                    response.resume(e);
-                }
+        turn.finished().thenAccept(last -> {
+            try {
+                response.resume(answer(turn, last));
+            } catch (RuntimeException e) {
+                // never leave the client waiting: the error mapping answers (503 for the database)
+                response.resume(e);
             }
         });
+    }
+
+    /** The whole conversation once the turn is over; its failure as a 503 with the turn's own words. */
+    private Object answer(Turn turn, ChatEvent last) {
+        if (last instanceof ChatEvent.Error error) {
+            return ApiError.response(503, error.message());
+        }
+        var snapshot = history.snapshot(turn.sessionId());
+        if (snapshot.session() == null) {
+            return ApiError.response(404, "The chat session was deleted while it answered.");
+        }
+        var session = SessionWithMessagesJson.of(snapshot.session(), snapshot.messages());
+        return new ExecuteJson(session.id(), session.messages());
     }
 }

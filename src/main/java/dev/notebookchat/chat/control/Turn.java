@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -66,6 +68,7 @@ public class Turn implements ProviderListener {
     private State state = State.RUNNING;
     private ProviderStream providerStream;
     private boolean cancelRequested;
+    private final CompletableFuture<ChatEvent> finished = new CompletableFuture<>();
     private boolean checkpointing;
     private int checkpointedLength;
 
@@ -137,6 +140,14 @@ public class Turn implements ProviderListener {
     /** True once the terminal event is in the log: a follower that read everything may close. */
     public synchronized boolean ended() {
         return state == State.ENDED;
+    }
+
+    /**
+     * Completes with the terminal event ({@code complete} or {@code error}) once it is in the log,
+     * on the thread that ended the turn, for a caller that wants the outcome rather than the stream.
+     */
+    public CompletionStage<ChatEvent> finished() {
+        return finished;
     }
 
     /** The newest event: once the turn ended, {@code complete} or {@code error}. */
@@ -272,6 +283,7 @@ public class Turn implements ProviderListener {
             onEnded.accept(this);
         } finally {
             wakeFollowers();
+            finished.complete(terminal);
         }
     }
 

@@ -525,6 +525,20 @@ class TurnTest {
     }
 
     @Test
+    void finishedCompletesWithTheTerminalEventOnce() {
+        Turn turn = turn(1000, Runnable::run);
+        var finished = turn.finished().toCompletableFuture();
+        turn.onToken("The notebook");
+        assertFalse(finished.isDone());
+
+        turn.onComplete("stop", new Usage(3, 1));
+        turn.onFailure(new dev.notebookchat.provider.control.ProviderFailure(
+                dev.notebookchat.provider.control.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), finished.getNow(null));
+    }
+
+    @Test
     void aCheckpointSavesTheAnswerSoFarOnlyWhenItGrew() {
         Turn turn = turn(1000, Runnable::run);
 
