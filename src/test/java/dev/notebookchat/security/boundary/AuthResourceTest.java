@@ -1,0 +1,32 @@
+package dev.notebookchat.security.boundary;
+
+import dev.notebookchat.security.control.DevLogin;
+import dev.notebookchat.unit.PlainRuntimeDelegate;
+import jakarta.ws.rs.NotFoundException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A deployed WAR keeps the dev login off: the endpoint then answers 404 like any unknown path. */
+class AuthResourceTest {
+
+    @BeforeAll
+    static void plainJaxRs() {
+        PlainRuntimeDelegate.install();
+    }
+
+    @Test
+    void devLoginIsOffUnlessConfiguredAndThenAnswersNotFound() {
+        AuthResource resource = new AuthResource();
+        resource.devLogin = new DevLogin();
+
+        assertFalse(resource.devLogin.enabled(), "off by default");
+        NotFoundException refused = assertThrows(NotFoundException.class,
+                () -> resource.devToken(new AuthResource.DevTokenRequest("alice")));
+        assertEquals("Dev login is disabled on this server.", refused.getMessage());
+        assertEquals(404, refused.getResponse().getStatus());
+    }
+}
