@@ -2,6 +2,8 @@ package dev.notebookchat.web;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
+import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.provider.fake.FakeProviderServer;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -251,6 +253,42 @@ class ChatPageBrowserIT {
         assertEquals(QUESTION, driver.findElement(testId("message-input")).getAttribute("value"),
                 "the message is back in the box, ready to send again");
         assertEquals(0, api.get("api/chat/sessions/" + session).json().getJsonArray("messages").size());
+    }
+
+    @Test
+    void stopEndsAnAnswerThatStalledAndKeepsWhatHadArrived() {
+        try (FakeProviderServer fake = FakeProviders.start()) {
+            signIn("sam");
+            Api api = Api.withToken(token());
+            String notebook = api.createNotebook("Tea");
+            api.addSource(notebook, "Tea notes", "Green tea steeps for two minutes.");
+            String session = api.createSession(notebook);
+            String model = "openai/stall-mid/" + UUID.randomUUID();
+            assertEquals(200, api.put("api/chat/sessions/" + session,
+                    Json.createObjectBuilder().add("model_override", model).build()).status());
+            driver.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+
+            type(testId("message-input"), QUESTION);
+            driver.findElement(testId("send")).click();
+            // The provider sends three tokens, then falls silent.
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), "The notebook says"));
+            WebElement stop = wait.until(ExpectedConditions.elementToBeClickable(testId("stop")));
+            stop.click();
+
+            WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=stopped]")));
+            assertEquals("The notebook says", answer.getText());
+            JsonObject saved = api.get("api/chat/sessions/" + session).json().getJsonArray("messages").getJsonObject(1);
+            assertEquals("stopped", saved.getString("status"));
+            assertEquals("The notebook says", saved.getString("content"));
+            assertTrue(fake.requestsFor(model.substring("openai/".length())).get(0).awaitClientClosed(Duration.ofSeconds(5)),
+                    "the provider connection was closed");
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(testId("stop")));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
