@@ -65,10 +65,10 @@ public class Turn implements ProviderListener {
     private final List<ChatEvent> events = new ArrayList<>();
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final StringBuilder answer = new StringBuilder();
+    private final CompletableFuture<ChatEvent> finished = new CompletableFuture<>();
     private State state = State.RUNNING;
     private ProviderStream providerStream;
     private boolean cancelRequested;
-    private final CompletableFuture<ChatEvent> finished = new CompletableFuture<>();
     private boolean checkpointing;
     private int checkpointedLength;
 
@@ -87,6 +87,7 @@ public class Turn implements ProviderListener {
         Turn turn = new Turn(sessionId, answerId, events.get(0), 0, null, null, t -> { });
         turn.events.addAll(events.subList(1, events.size()));
         turn.state = State.ENDED;
+        turn.finished.complete(events.get(events.size() - 1));
         return turn;
     }
 
