@@ -8,8 +8,8 @@ import jakarta.enterprise.event.Observes;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-import javax.sql.DataSource;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Brings the schema to the newest migration in {@code db/migration} when the application starts,

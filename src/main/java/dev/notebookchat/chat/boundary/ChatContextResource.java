@@ -1,17 +1,14 @@
 package dev.notebookchat.chat.boundary;
 
-import dev.notebookchat.chat.control.ContextBuilder;
+import dev.notebookchat.chat.control.Turns;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notebooks;
-import dev.notebookchat.notebook.control.Notes;
-import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -19,8 +16,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 
@@ -36,17 +33,11 @@ public class ChatContextResource {
     Notebooks notebooks;
 
     @Inject
-    Sources sources;
-
-    @Inject
-    Notes notes;
+    Turns turns;
 
     @Inject
     CurrentUser user;
 
-    @Inject
-    @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
-    int summaryCharacters;
 
     public record ContextRequest(@NotBlank String notebookId, ContextConfig contextConfig) {
     }
@@ -59,9 +50,7 @@ public class ChatContextResource {
 
     @POST
     public ContextJson context(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ContextRequest request) {
-        var notebook = notebooks.get(user.id(), request.notebookId());
-        NotebookContext context = new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
-                request.contextConfig() == null ? ContextConfig.DEFAULTS : request.contextConfig());
+        NotebookContext context = turns.context(notebooks.get(user.id(), request.notebookId()), request.contextConfig());
         return new ContextJson(new Items(context.sources(), context.notes()), context.tokenCount(), context.charCount());
     }
 }

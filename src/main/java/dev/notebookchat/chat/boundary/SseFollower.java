@@ -1,7 +1,7 @@
 package dev.notebookchat.chat.boundary;
 
-import dev.notebookchat.chat.control.Turn;
 import dev.notebookchat.chat.control.Turn.Numbered;
+import dev.notebookchat.chat.control.Turn;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;

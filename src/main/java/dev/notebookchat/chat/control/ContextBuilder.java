@@ -1,8 +1,8 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ContextConfig;
-import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.chat.entity.NotebookContext.Item;
+import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.notebook.entity.Source;
 import jakarta.ws.rs.BadRequestException;

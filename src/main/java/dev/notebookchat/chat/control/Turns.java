@@ -6,14 +6,15 @@ import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
+import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.provider.control.ChatProvider;
-import dev.notebookchat.provider.control.ProviderRequest;
+import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.control.ProviderRequest.Role;
+import dev.notebookchat.provider.control.ProviderRequest;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.control.Usage;
-import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.KeyCipher;
 import jakarta.annotation.PostConstruct;
@@ -32,8 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,7 +156,7 @@ public class Turns {
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         String apiKey = apiKey(owner, model.provider());
         ChatProvider provider = providers.provider(model.provider());
-        NotebookContext context = contextFor(session, request.contextConfig());
+        NotebookContext context = context(session.notebook(), request.contextConfig());
 
         if (running.containsKey(session.id()) || !starting.add(session.id())) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
@@ -207,8 +208,9 @@ public class Turns {
         running.remove(turn.sessionId(), turn);
     }
 
-    public NotebookContext contextFor(ChatSession session, ContextConfig config) {
-        return new ContextBuilder(summaryCharacters).build(sources.of(session.notebook()), notes.of(session.notebook()),
+    /** What a turn in this notebook puts before the model, for the given context config (or the defaults). */
+    public NotebookContext context(Notebook notebook, ContextConfig config) {
+        return new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
                 config == null ? ContextConfig.DEFAULTS : config);
     }
 

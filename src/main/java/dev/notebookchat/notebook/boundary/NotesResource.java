@@ -1,15 +1,14 @@
 package dev.notebookchat.notebook.boundary;
 
-import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.platform.ValidText;
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -21,6 +20,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

@@ -1,15 +1,14 @@
 package dev.notebookchat.notebook.boundary;
 
-import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.notebook.boundary.SourcesResource.SourceJson;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Source;
 import dev.notebookchat.platform.ValidText;
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,6 +20,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

@@ -1,15 +1,15 @@
 package dev.notebookchat.provider.boundary;
 
 import dev.notebookchat.provider.control.Providers;
-import dev.notebookchat.security.control.CurrentUser;
 import dev.notebookchat.security.control.Credentials;
+import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
