@@ -122,11 +122,14 @@ public final class Anthropic extends HttpChatProvider {
                 }
                 case "content_block_delta" -> {
                     JsonObject delta = WireJson.object(event, "delta");
-                    if ("text_delta".equals(WireJson.string(delta, "type"))) {
+                    String deltaType = WireJson.string(delta, "type");
+                    if ("text_delta".equals(deltaType)) {
                         String text = WireJson.string(delta, "text");
                         if (text != null) {
                             sink.token(text);
                         }
+                    } else if ("thinking_delta".equals(deltaType)) {
+                        sink.reasoning(WireJson.string(delta, "thinking"));
                     }
                 }
                 case "message_delta" -> {

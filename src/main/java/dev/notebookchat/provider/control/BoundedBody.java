@@ -11,22 +11,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Reads a whole body (an error body or a non-streamed answer) into a string, up to a limit, and
- * reports every chunk as activity so the idle watchdog sees a slow but living provider. A body over
- * the limit fails instead of filling the heap. Bytes are decoded once at the end, so a multi-byte
+ * Reads an error body into a string, up to a limit; a body over the limit fails instead of filling
+ * the heap. Its bytes are no progress for the idle watchdog: an error body is short, and one that
+ * trickles in for longer than the first-token timeout is given up on. Bytes are decoded once at the end, so a multi-byte
  * character split between reads is whole again.
  */
 final class BoundedBody implements BodySubscriber<String> {
 
     private final int limit;
-    private final Runnable activity;
     private final CompletableFuture<String> result = new CompletableFuture<>();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
 
-    BoundedBody(int limit, Runnable activity) {
+    BoundedBody(int limit) {
         this.limit = limit;
-        this.activity = activity;
     }
 
     @Override
@@ -42,7 +40,6 @@ final class BoundedBody implements BodySubscriber<String> {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
-        activity.run();
         for (ByteBuffer buffer : buffers) {
             int remaining = buffer.remaining();
             if (bytes.size() + remaining > limit) {

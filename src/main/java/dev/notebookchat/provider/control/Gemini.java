@@ -135,10 +135,14 @@ public final class Gemini extends HttpChatProvider {
             JsonArray parts = WireJson.array(WireJson.object(candidate, "content"), "parts");
             if (parts != null) {
                 for (JsonValue part : parts) {
-                    if (part.getValueType() != JsonValue.ValueType.OBJECT || WireJson.isTrue(part.asJsonObject(), "thought")) {
+                    if (part.getValueType() != JsonValue.ValueType.OBJECT) {
                         continue;
                     }
                     String text = WireJson.string(part.asJsonObject(), "text");
+                    if (WireJson.isTrue(part.asJsonObject(), "thought")) {
+                        sink.reasoning(text);
+                        continue;
+                    }
                     if (text != null) {
                         if (whole) {
                             collected.append(text);

@@ -4,6 +4,7 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -11,11 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -30,10 +33,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * answer starts, watching for silence, cancelling, and delivering callbacks one at a time with exactly
  * one terminal callback. A subclass only says how its request looks and how its frames read.
  *
- * <p>Threads: the JDK client calls back on the transport's executor; every line is handed on to a
- * {@link SerialExecutor} of that executor, so parsing never runs on the client's selector thread and
- * never in parallel for one answer. Only one line is requested at a time: the provider is read no
- * faster than the listener takes tokens, and no queue grows without bound.
+ * <p>Threads: the JDK client calls back on the transport's executor; every chunk of the body is handed
+ * on to a {@link SerialExecutor} of that executor, so parsing never runs on the client's selector
+ * thread and never in parallel for one answer. Only one chunk is requested at a time: the provider is
+ * read no faster than the listener takes tokens, and no queue grows without bound.
+ *
+ * <p>Idle timeouts count progress, not bytes: only answer text and reasoning (see {@link AnswerSink})
+ * restart them, plus the lines of a whole JSON answer. Comments, blank lines, ping events and chunks
+ * without content do not, so a provider or proxy that sends keep-alives forever cannot hold a turn.
+ * A 2xx body is read by what it holds ({@link AnswerBody}), whatever its {@code Content-Type} says.
  */
 abstract class HttpChatProvider implements ChatProvider {
 
@@ -41,7 +49,7 @@ abstract class HttpChatProvider implements ChatProvider {
 
     /** Error bodies are read for their message only. */
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
-    /** A whole answer can be long, but not without limit. */
+    /** A whole answer can be long, but not without limit; no single line may be longer either. */
     private static final int WHOLE_BODY_LIMIT = 16 * 1024 * 1024;
 
     private final String name;
@@ -80,20 +88,17 @@ abstract class HttpChatProvider implements ChatProvider {
     /** A parser for one streamed body, reporting to {@code sink}. */
     abstract StreamParser streamParser(ProviderRequest request, AnswerSink sink);
 
+    /** The framing {@link #streamParser} reads; a body framed the other way is translated for it. */
+    AnswerBody.Framing framing() {
+        return AnswerBody.Framing.SSE;
+    }
+
     /**
-     * Reads a whole JSON answer: report the whole text as one token, then complete. Called for
-     * {@code streaming=false} and for a server that answered a stream request with plain JSON.
+     * Reads a whole JSON answer: report the whole text as one token, then complete if the document is
+     * a finished answer. Called whenever a 2xx body is one JSON document, whether or not the request
+     * asked for a stream.
      */
     abstract void wholeAnswer(ProviderRequest request, JsonValue answer, AnswerSink sink);
-
-    /** Whether a 2xx response is one JSON document rather than a stream. */
-    boolean isWholeAnswer(ProviderRequest request, HttpResponse.ResponseInfo info) {
-        if (!request.streaming()) {
-            return true;
-        }
-        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        return type.startsWith("application/json");
-    }
 
     /** {@code base} plus {@code path}, whether or not the configured base ends in a slash. */
     static URI resolve(URI base, String path) {
@@ -145,11 +150,8 @@ abstract class HttpChatProvider implements ChatProvider {
     }
 
     private sealed interface Outcome {
-        /** The lines went to the stream parser; nothing left to do when the exchange completes. */
+        /** The body went to its {@link AnswerBody}; nothing left to do when the exchange completes. */
         record Streamed() implements Outcome {
-        }
-
-        record Whole(String body) implements Outcome {
         }
 
         record Rejected(int status, HttpHeaders headers, String body) implements Outcome {
@@ -178,7 +180,10 @@ abstract class HttpChatProvider implements ChatProvider {
         private volatile boolean answerStarted;
         /** The current attempt has its response headers: a failure now breaks a body, not a connection. */
         private volatile boolean bodyStarted;
-        private volatile long lastActivity = System.nanoTime();
+        /** When the current attempt started, or last showed progress (see {@link AnswerSink}). */
+        private volatile long lastProgress = System.nanoTime();
+        /** The current attempt's 2xx body, once there is one. */
+        private volatile AnswerBody answerBody;
 
         private volatile CompletableFuture<?> inFlight;
         private volatile Flow.Subscription subscription;
@@ -220,7 +225,7 @@ abstract class HttpChatProvider implements ChatProvider {
             CompletableFuture<HttpResponse<Outcome>> future;
             try {
                 HttpRequest http = httpRequest();
-                touch();
+                progress(); // each attempt gets the whole first-token time
                 armWatchdog();
                 future = transport.client().sendAsync(http, this::bodyFor);
             } catch (RuntimeException unusable) {
@@ -249,23 +254,21 @@ abstract class HttpChatProvider implements ChatProvider {
             return builder.build();
         }
 
-        /** Chooses how to read the body once the status and headers are known. */
+        /**
+         * Chooses how to read the body once the status is known. Headers are no progress: a provider
+         * that answers 200 at once and then sends only keep-alives has not started answering.
+         */
         private BodySubscriber<Outcome> bodyFor(HttpResponse.ResponseInfo info) {
             bodyStarted = true;
-            touch();
             int status = info.statusCode();
             if (status < 200 || status > 299) {
-                return BodySubscribers.mapping(new BoundedBody(ERROR_BODY_LIMIT, this::touch),
-                        body -> new Outcome.Rejected(status, info.headers(), body));
+                return BodySubscribers.mapping(new BoundedBody(ERROR_BODY_LIMIT),
+                        text -> new Outcome.Rejected(status, info.headers(), text));
             }
-            if (isWholeAnswer(request, info)) {
-                return BodySubscribers.mapping(new BoundedBody(WHOLE_BODY_LIMIT, this::touch), Outcome.Whole::new);
-            }
-            StreamParser parser = streamParser(request, this);
-            // "\n" rather than any terminator: the JDK then decodes UTF-8 across reads for us, and a
-            // CRLF split between two reads cannot turn into an extra empty line (an SSE event end).
-            return BodySubscribers.fromLineSubscriber(new Lines(parser), ignored -> new Outcome.Streamed(),
-                    StandardCharsets.UTF_8, "\n");
+            AnswerBody answer = new AnswerBody(framing(), streamParser(request, this), this::whole, this::progress,
+                    WHOLE_BODY_LIMIT);
+            answerBody = answer;
+            return BodySubscribers.fromSubscriber(new Lines(answer), ignored -> new Outcome.Streamed());
         }
 
         private void answered(HttpResponse<Outcome> response, Throwable failure) {
@@ -290,13 +293,10 @@ abstract class HttpChatProvider implements ChatProvider {
                         : ProviderFailure.connection(name, request, cause));
                 return;
             }
-            Outcome outcome = response.body();
-            if (outcome instanceof Outcome.Rejected rejected) {
+            if (response.body() instanceof Outcome.Rejected rejected) {
                 rejected(rejected);
-            } else if (outcome instanceof Outcome.Whole whole) {
-                whole(whole.body());
             }
-            // Outcome.Streamed: the line subscriber reported everything already.
+            // Outcome.Streamed: the body's lines reported everything already.
         }
 
         /** Connected, then closed without a response: unlike a refused connection or a timeout, worth one more try. */
@@ -342,8 +342,26 @@ abstract class HttpChatProvider implements ChatProvider {
                 return;
             }
             if (!finished) {
-                fail(ProviderFailure.protocol(name, request, "the answer held no text"));
+                endedWithoutEndMarker();
             }
+        }
+
+        /**
+         * The body is over and the provider never said the answer was finished. With part of the
+         * answer delivered that is a truncated answer; without any answer text the body held
+         * something this adapter does not recognise as an answer, which must not pass as an empty one.
+         */
+        private void endedWithoutEndMarker() {
+            if (answerStarted) {
+                fail(ProviderFailure.truncated(name, null));
+            } else {
+                fail(ProviderFailure.unrecognised(name, request, null, sample()));
+            }
+        }
+
+        private String sample() {
+            AnswerBody current = answerBody;
+            return current == null ? "" : current.sample();
         }
 
         // ---- what the parsers report ------------------------------------------------------------
@@ -353,6 +371,7 @@ abstract class HttpChatProvider implements ChatProvider {
             if (text == null || text.isEmpty() || finished) {
                 return;
             }
+            progress();
             if (!answerStarted) {
                 answerStarted = true;
                 armWatchdog(); // the shorter between-tokens timeout applies from now on
@@ -361,8 +380,25 @@ abstract class HttpChatProvider implements ChatProvider {
         }
 
         @Override
+        public void reasoning(String text) {
+            if (text != null && !text.isEmpty() && !finished) {
+                progress(); // the limit stays first-token's until answer text comes
+            }
+        }
+
+        @Override
         public void complete(String finishReason, Usage usage) {
+            if (finished) {
+                return;
+            }
             String reason = normaliseFinishReason(finishReason);
+            if (!answerStarted) {
+                // An end marker after no answer text: either the model wrote nothing, or the text was
+                // somewhere this adapter does not read. Either way an empty "complete" would hide it.
+                fail(ProviderFailure.unrecognised(name, request, reason, sample()));
+                return;
+            }
+            progress(); // from here the watchdog only waits for the body's last bytes
             Usage counted = usage == null ? Usage.UNKNOWN : usage;
             // The body may still hold its last bytes (the terminating chunk): keep reading them so the
             // connection can be reused; the watchdog closes it if they never come.
@@ -396,8 +432,8 @@ abstract class HttpChatProvider implements ChatProvider {
 
         // ---- watchdog and closing ---------------------------------------------------------------
 
-        private void touch() {
-            lastActivity = System.nanoTime();
+        private void progress() {
+            lastProgress = System.nanoTime();
         }
 
         private Duration idleLimit() {
@@ -413,7 +449,7 @@ abstract class HttpChatProvider implements ChatProvider {
             if (previous != null) {
                 previous.cancel(false);
             }
-            long due = idleLimit().toNanos() - (System.nanoTime() - lastActivity);
+            long due = idleLimit().toNanos() - (System.nanoTime() - lastProgress);
             watchdog = transport.scheduler().schedule(() -> serial.execute(this::checkIdle),
                     Math.max(due, 0), TimeUnit.NANOSECONDS);
         }
@@ -423,7 +459,7 @@ abstract class HttpChatProvider implements ChatProvider {
                 return;
             }
             Duration limit = idleLimit();
-            if (System.nanoTime() - lastActivity < limit.toNanos()) {
+            if (System.nanoTime() - lastProgress < limit.toNanos()) {
                 armWatchdog();
             } else if (finished) {
                 closeConnection(); // the end marker came but the body never ended
@@ -461,37 +497,41 @@ abstract class HttpChatProvider implements ChatProvider {
             }
         }
 
-        /** Receives the body's lines from the JDK and hands each to the serial executor. */
-        private final class Lines implements Flow.Subscriber<String> {
+        /**
+         * Receives the body's bytes from the JDK, cuts them into lines and hands each to the
+         * {@link AnswerBody} on the serial executor. Lines are cut on {@code \n} as bytes and decoded
+         * whole, so a UTF-8 character split between reads is whole again, and a CRLF split between
+         * reads cannot turn into an extra empty line (an SSE event end). A line longer than the whole
+         * body limit fails instead of filling the heap.
+         */
+        private final class Lines implements Flow.Subscriber<List<ByteBuffer>> {
 
-            private final StreamParser parser;
+            private final AnswerBody answer;
+            /** The bytes of a line not yet ended; touched on the serial executor only. */
+            private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-            Lines(StreamParser parser) {
-                this.parser = parser;
+            Lines(AnswerBody answer) {
+                this.answer = answer;
             }
 
             @Override
-            public void onSubscribe(Flow.Subscription lines) {
-                subscription = lines;
+            public void onSubscribe(Flow.Subscription chunks) {
+                subscription = chunks;
                 if (closed) {
-                    lines.cancel();
+                    chunks.cancel();
                 } else {
-                    lines.request(1);
+                    chunks.request(1);
                 }
             }
 
             @Override
-            public void onNext(String line) {
-                touch();
+            public void onNext(List<ByteBuffer> buffers) {
+                byte[] chunk = copy(buffers);
                 serial.execute(() -> {
                     if (!finished) {
-                        String text = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-                        try {
-                            parser.line(text);
-                        } catch (RuntimeException unreadable) {
-                            fail(ProviderFailure.protocol(name, request, describe(unreadable)));
-                        }
+                        split(chunk);
                     }
+                    // After the end marker the rest is still read, so the connection can be reused.
                     if (!closed) {
                         subscription.request(1);
                     }
@@ -510,20 +550,69 @@ abstract class HttpChatProvider implements ChatProvider {
             @Override
             public void onComplete() {
                 serial.execute(() -> {
+                    if (!finished && partial.size() > 0) {
+                        line(partial.toString(StandardCharsets.UTF_8)); // the last line had no line end
+                        partial.reset();
+                    }
                     if (!finished) {
                         try {
-                            parser.end();
+                            answer.end();
                         } catch (RuntimeException unreadable) {
                             fail(ProviderFailure.protocol(name, request, describe(unreadable)));
                         }
                         if (!finished) {
-                            fail(ProviderFailure.truncated(name, null));
+                            endedWithoutEndMarker();
                         }
                     }
                     stopWatchdog();
                 });
             }
+
+            private void split(byte[] chunk) {
+                int start = 0;
+                for (int i = 0; i < chunk.length && !finished; i++) {
+                    if (chunk[i] == '\n') {
+                        partial.write(chunk, start, i - start);
+                        start = i + 1;
+                        String text = partial.toString(StandardCharsets.UTF_8);
+                        partial.reset();
+                        line(text);
+                    }
+                }
+                if (finished) {
+                    return;
+                }
+                partial.write(chunk, start, chunk.length - start);
+                if (partial.size() > WHOLE_BODY_LIMIT) {
+                    partial.reset();
+                    fail(ProviderFailure.protocol(name, request, "a line longer than " + WHOLE_BODY_LIMIT + " bytes"));
+                }
+            }
+
+            private void line(String text) {
+                String line = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                try {
+                    answer.line(line);
+                } catch (RuntimeException unreadable) {
+                    fail(ProviderFailure.protocol(name, request, describe(unreadable)));
+                }
+            }
         }
+    }
+
+    private static byte[] copy(List<ByteBuffer> buffers) {
+        int size = 0;
+        for (ByteBuffer buffer : buffers) {
+            size += buffer.remaining();
+        }
+        byte[] bytes = new byte[size];
+        int at = 0;
+        for (ByteBuffer buffer : buffers) {
+            int n = buffer.remaining();
+            buffer.get(bytes, at, n);
+            at += n;
+        }
+        return bytes;
     }
 
     private static String describe(Throwable failure) {

@@ -11,10 +11,12 @@ import java.net.http.HttpRequest;
 /**
  * Ollama's native chat API ({@code POST /api/chat}), needing no key.
  *
- * <p>Stream: one JSON object per line (NDJSON). Text in {@code message.content}; reasoning models put
- * their thinking in {@code message.thinking}, left out; the last line has {@code "done": true} (the end
- * marker) with {@code done_reason}, {@code prompt_eval_count} and {@code eval_count}. A failure while
- * generating arrives as a {@code {"error": "..."}} line.
+ * <p>Stream: one JSON object per line (NDJSON), labelled {@code application/x-ndjson} by a local
+ * Ollama and {@code application/json} (with a Content-Length) by Ollama Cloud. Text in
+ * {@code message.content}; reasoning models put their thinking in {@code message.thinking}, left out
+ * of the answer; lines with an empty {@code content} and {@code "done": false} are keep-alives. The last
+ * line has {@code "done": true} (the end marker) with {@code done_reason}, {@code prompt_eval_count}
+ * and {@code eval_count}. A failure while generating arrives as a {@code {"error": "..."}} line.
  */
 public final class Ollama extends HttpChatProvider {
 
@@ -47,6 +49,11 @@ public final class Ollama extends HttpChatProvider {
     }
 
     @Override
+    AnswerBody.Framing framing() {
+        return AnswerBody.Framing.NDJSON;
+    }
+
+    @Override
     StreamParser streamParser(ProviderRequest request, AnswerSink sink) {
         return new StreamParser() {
             @Override
@@ -60,7 +67,9 @@ public final class Ollama extends HttpChatProvider {
                     sink.fail(ProviderFailure.inBand(name(), request, ProviderFailure.detail(error)));
                     return;
                 }
-                String content = WireJson.string(WireJson.object(frame, "message"), "content");
+                JsonObject message = WireJson.object(frame, "message");
+                sink.reasoning(WireJson.string(message, "thinking"));
+                String content = WireJson.string(message, "content");
                 if (content != null) {
                     sink.token(content);
                 }
@@ -80,11 +89,12 @@ public final class Ollama extends HttpChatProvider {
     void wholeAnswer(ProviderRequest request, JsonValue answer, AnswerSink sink) {
         JsonObject frame = answer.asJsonObject();
         String content = WireJson.string(WireJson.object(frame, "message"), "content");
-        if (content == null) {
-            return;
+        if (content != null) {
+            sink.token(content);
         }
-        sink.token(content);
-        sink.complete(WireJson.string(frame, "done_reason"), usage(frame));
+        if (WireJson.isTrue(frame, "done")) {
+            sink.complete(WireJson.string(frame, "done_reason"), usage(frame));
+        }
     }
 
     private static Usage usage(JsonObject frame) {

@@ -143,6 +143,8 @@ public final class OpenAiCompatible extends HttpChatProvider {
                 return; // the usage chunk
             }
             JsonObject delta = WireJson.object(choice, "delta");
+            sink.reasoning(WireJson.string(delta, "reasoning_content"));
+            sink.reasoning(WireJson.string(delta, "reasoning"));
             String content = WireJson.string(delta, "content");
             if (content != null) {
                 sink.token(content);

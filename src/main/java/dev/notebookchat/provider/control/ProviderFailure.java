@@ -48,10 +48,12 @@ public record ProviderFailure(Kind kind, String provider, String message) {
         IN_BAND,
         /** The stream ended without the provider's end marker. */
         TRUNCATED,
-        /** Nothing arrived for longer than the idle timeout. */
+        /** No answer text or reasoning arrived for longer than the idle timeout; keep-alives do not count. */
         IDLE_TIMEOUT,
         /** The provider sent something that cannot be read. */
-        PROTOCOL
+        PROTOCOL,
+        /** A 2xx body ended, or said it was finished, without any answer text the adapter could find in it. */
+        UNRECOGNISED_ANSWER
     }
 
     /** Provider text is quoted to help the user, but a page of it helps nobody. */
@@ -130,14 +132,36 @@ public record ProviderFailure(Kind kind, String provider, String message) {
                 "The " + name + " answer stopped before it was finished: " + why + ". The partial answer was kept.");
     }
 
-    /** The idle watchdog fired: nothing arrived for {@code silence}. */
+    /**
+     * The idle watchdog fired: no answer text or reasoning arrived for {@code silence}. The provider may
+     * have sent keep-alives meanwhile, so the message speaks of the answer, not of silence.
+     */
     public static ProviderFailure idle(String provider, Duration silence, boolean answerStarted) {
         String name = KnownProvider.displayName(provider);
         String seconds = seconds(silence);
         String text = answerStarted
-                ? name + " stopped sending for " + seconds + " in the middle of the answer, so the connection was closed. The partial answer was kept."
-                : name + " sent nothing for " + seconds + " before the answer started, so the request was abandoned. Try again later.";
+                ? name + " paused for " + seconds + " in the middle of the answer, so the connection was closed. The partial answer was kept."
+                : name + " did not start answering within " + seconds + ", so the request was abandoned. Try again later.";
         return new ProviderFailure(Kind.IDLE_TIMEOUT, provider, text);
+    }
+
+    /**
+     * A 2xx answer without any answer text the adapter could read: the body ended, or the provider said
+     * it was finished, before any text. Typically a base URL that points at another API, or a format
+     * changed under the adapter; reported so that it never passes as an empty answer.
+     *
+     * @param finishReason the provider's finish reason if it sent its end marker, else {@code null}
+     * @param sample       the start of the body as sent, to show what came instead; may be empty
+     */
+    public static ProviderFailure unrecognised(String provider, ProviderRequest request, String finishReason, String sample) {
+        String name = KnownProvider.displayName(provider);
+        String what = finishReason == null
+                ? name + " sent no answer Notebook Chat could read"
+                : name + " ended the answer (" + finishReason + ") without any answer text Notebook Chat could read";
+        String quoted = mask(trim(sample), request.apiKey());
+        return new ProviderFailure(Kind.UNRECOGNISED_ANSWER, provider, what
+                + (quoted.isEmpty() ? "" : "; its response began: " + quoted)
+                + ". Check the " + name + " base URL and the model name.");
     }
 
     /** The request never got an answer: refused, unknown host, TLS, connect timeout. */

@@ -309,7 +309,7 @@ class ProvidersIT {
     @EnumSource(Provider.class)
     void aProviderThatFallsSilentMidAnswerIsGivenUpOnWhileTheClientHearsKeepAlives(Provider provider) {
         Duration limit = FakeProviders.betweenTokensTimeout();
-        Failed failed = fails(provider, "stall-mid", THREE_TOKENS, provider.displayName() + " stopped sending for "
+        Failed failed = fails(provider, "stall-mid", THREE_TOKENS, provider.displayName() + " paused for "
                 + seconds(limit) + " in the middle of the answer, so the connection was closed. The partial answer was kept.");
 
         assertTrue(failed.stream().comments().contains("keep-alive"),
@@ -322,8 +322,8 @@ class ProvidersIT {
     @EnumSource(Provider.class)
     void aProviderThatNeverStartsIsGivenUpOn(Provider provider) {
         Duration limit = FakeProviders.firstTokenTimeout();
-        Failed failed = fails(provider, "stall-first", "", provider.displayName() + " sent nothing for " + seconds(limit)
-                + " before the answer started, so the request was abandoned. Try again later.");
+        Failed failed = fails(provider, "stall-first", "", provider.displayName() + " did not start answering within "
+                + seconds(limit) + ", so the request was abandoned. Try again later.");
 
         assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
         assertEquals(1, failed.requests().size(), "silence is not retried");

@@ -135,10 +135,21 @@ class ProviderFailureTest {
 
     @Test
     void idleMessagesTellBeforeFromDuring() {
-        assertEquals("OpenAI sent nothing for 60 s before the answer started, so the request was abandoned. Try again later.",
+        assertEquals("OpenAI did not start answering within 60 s, so the request was abandoned. Try again later.",
                 ProviderFailure.idle("openai", Duration.ofSeconds(60), false).message());
-        assertEquals("OpenAI stopped sending for 0.3 s in the middle of the answer, so the connection was closed. The partial answer was kept.",
+        assertEquals("OpenAI paused for 0.3 s in the middle of the answer, so the connection was closed. The partial answer was kept.",
                 ProviderFailure.idle("openai", Duration.ofMillis(300), true).message());
+    }
+
+    @Test
+    void anAnswerWithoutTextSaysWhatCameInsteadWithTheKeyMasked() {
+        assertEquals("Ollama sent no answer Notebook Chat could read; its response began: {\"response\":\"Tea.\",\"done\":true}."
+                        + " Check the Ollama base URL and the model name.",
+                ProviderFailure.unrecognised("ollama", REQUEST, null, "{\"response\":\"Tea.\",\"done\":true}").message());
+        assertEquals("OpenAI ended the answer (stop) without any answer text Notebook Chat could read."
+                        + " Check the OpenAI base URL and the model name.",
+                ProviderFailure.unrecognised("openai", REQUEST, "stop", "").message());
+        assertFalse(ProviderFailure.unrecognised("openai", REQUEST, null, "data: " + KEY).message().contains(KEY.substring(10, 18)));
     }
 
     @Test
