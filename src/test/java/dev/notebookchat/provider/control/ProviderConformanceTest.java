@@ -56,8 +56,10 @@ abstract class ProviderConformanceTest {
     static final Duration WAIT = Duration.ofSeconds(5);
     /** How long to listen for callbacks that must not come. */
     static final Duration QUIET = Duration.ofMillis(150);
-    /** Idle timeouts short enough for a unit test. */
-    static final Duration SHORT_IDLE = Duration.ofMillis(300);
+    /** Idle timeouts short enough for a unit test, and long enough for a request to go out on a busy machine. */
+    static final Duration SHORT_IDLE = Duration.ofMillis(500);
+    /** For keep-alive tests: many keep-alives fit into it, so the timer would restart many times if they counted. */
+    static final Duration KEEP_ALIVE_IDLE = Duration.ofSeconds(1);
 
     static final ProviderSettings SETTINGS = new ProviderSettings(
             WAIT, WAIT, 3, Duration.ofMillis(10), Duration.ofMillis(50));
@@ -158,6 +160,51 @@ abstract class ProviderConformanceTest {
         assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
         assertEquals(SPLIT_ANSWER, listener.text());
         assertFalse(listener.text().contains("\uFFFD"), "no replacement characters");
+    }
+
+    @Test
+    void readsAStreamWhateverItsContentTypeSays() throws Exception {
+        // Ollama: NDJSON labelled application/json with a Content-Length, as Ollama Cloud sends it;
+        // the SSE formats: their events labelled text/plain.
+        RecordingListener listener = run("mislabelled", true, SETTINGS);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(ANSWER, listener.text());
+        assertTrue(listener.tokens().size() > 1, "the answer arrives in pieces, not as one token");
+        assertEquals("stop", listener.finishReason());
+        assertEquals(USAGE, listener.usage());
+    }
+
+    @Test
+    void readsServerSentEventsLabelledPlainText() throws Exception {
+        RecordingListener listener = run("sse-as-text", true, SETTINGS);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(ANSWER, listener.text());
+        assertEquals(USAGE, listener.usage());
+    }
+
+    @Test
+    void readsAWholeJsonAnswerLabelledPlainText() throws Exception {
+        RecordingListener listener = run("whole-as-text", true, SETTINGS);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(List.of(ANSWER), listener.tokens());
+        assertEquals(USAGE, listener.usage());
+    }
+
+    @Test
+    void aBodyWithTextButNoAnswerIsAFailureNotAnEmptyAnswer() throws Exception {
+        RecordingListener listener = run("unrecognised", true, SETTINGS);
+
+        assertNotNull(listener.failure(), "a failure, not an empty complete answer");
+        assertEquals(Kind.UNRECOGNISED_ANSWER, listener.failure().kind(), listener.failure().message());
+        assertEquals("", listener.text());
+        assertTrue(listener.failure().message().startsWith(displayName() + " "), listener.failure().message());
+        assertTrue(listener.failure().message().contains("without any answer text Notebook Chat could read")
+                || listener.failure().message().contains("sent no answer Notebook Chat could read"), listener.failure().message());
+        assertTrue(listener.failure().message().endsWith("Check the " + displayName() + " base URL and the model name."),
+                listener.failure().message());
     }
 
     @Test
@@ -310,6 +357,58 @@ abstract class ProviderConformanceTest {
         // The fake records a request once it has read it whole, which may come after the client gave up.
         var sent = fake.awaitRequest(r -> "hang-headers/idle".equals(r.model()), WAIT).orElseThrow();
         assertTrue(sent.awaitClientClosed(WAIT), "the connection is closed");
+    }
+
+    @Test
+    void commentsAloneDoNotStartTheAnswer() throws Exception {
+        assertKeepAlivesDoNotStartTheAnswer("pings/idle");
+    }
+
+    @Test
+    void keepAliveFramesWithoutContentDoNotStartTheAnswer() throws Exception {
+        assertKeepAlivesDoNotStartTheAnswer("keep-alives/idle");
+    }
+
+    private void assertKeepAlivesDoNotStartTheAnswer(String model) throws Exception {
+        ProviderSettings impatient = new ProviderSettings(KEEP_ALIVE_IDLE, WAIT, 3, Duration.ofMillis(10), Duration.ofMillis(50));
+        RecordingListener listener = run(model, true, impatient);
+
+        assertEquals(Kind.IDLE_TIMEOUT, listener.failure().kind(), listener.failure().message());
+        assertEquals(displayName() + " did not start answering within 1 s, so the request was abandoned. Try again later.",
+                listener.failure().message());
+        assertEquals("", listener.text());
+        RecordedRequest request = fake.requestsFor(model).get(0);
+        assertTrue(request.keepAlivesSent().get() >= 1, "the fake kept the connection busy: " + request.keepAlivesSent());
+        assertTrue(request.awaitClientClosed(WAIT), "the connection is closed");
+        assertEquals(1, fake.requestsFor(model).size(), "silence is not retried");
+    }
+
+    @Test
+    void keepAlivesAfterTokensDoNotKeepTheAnswerGoing() throws Exception {
+        ProviderSettings impatient = new ProviderSettings(WAIT, KEEP_ALIVE_IDLE, 3, Duration.ofMillis(10), Duration.ofMillis(50));
+        RecordingListener listener = run("tokens-then-keep-alives/idle", true, impatient);
+
+        assertEquals("The notebook says", listener.text());
+        assertEquals(Kind.IDLE_TIMEOUT, listener.failure().kind(), listener.failure().message());
+        assertEquals(displayName() + " paused for 1 s in the middle of the answer, so the connection was closed."
+                + " The partial answer was kept.", listener.failure().message());
+        RecordedRequest request = fake.requestsFor("tokens-then-keep-alives/idle").get(0);
+        assertTrue(request.keepAlivesSent().get() >= 1, "the fake kept the connection busy: " + request.keepAlivesSent());
+        assertTrue(request.awaitClientClosed(WAIT), "the connection is closed");
+    }
+
+    @Test
+    void aModelThatThinksLongerThanTheFirstTokenTimeoutIsNotCutOff() throws Exception {
+        Duration firstToken = Duration.ofSeconds(1);
+        // The thinking lasts twice the first-token timeout, each gap a tenth of it.
+        assertTrue(FakeProviderServer.THINKING_PACING.multipliedBy(FakeProviderServer.THINKING_FRAMES - 1)
+                .compareTo(firstToken.multipliedBy(2)) >= 0);
+        ProviderSettings settings = new ProviderSettings(firstToken, WAIT, 3, Duration.ofMillis(10), Duration.ofMillis(50));
+        RecordingListener listener = run("long-thinking", true, settings);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(ANSWER, listener.text());
+        assertEquals(1, fake.requestsFor("long-thinking").size());
     }
 
     @Test

@@ -46,7 +46,8 @@ import java.util.function.Predicate;
  * a scenario per request from the requested model name, so a test anywhere (an adapter test, or an
  * end-to-end test through {@code model_override}, e.g. {@code openai/slow}) chooses the behaviour.
  * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429;
- * {@code closed-once} closes the connection on odd attempts without answering, then answers.
+ * {@code closed-once} closes the connection on odd attempts without answering, then answers. The
+ * scenarios are listed in docs/providers.md.
  *
  * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
  * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
@@ -62,12 +63,22 @@ public final class FakeProviderServer implements AutoCloseable {
     public static final List<String> SCENARIOS = List.of(
             "ok", "slow", "reasoning", "comments", "split-utf8", "non-streaming",
             "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
-            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once");
+            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once",
+            "pings", "keep-alives", "tokens-then-keep-alives", "long-thinking", "mislabelled", "sse-as-text",
+            "whole-as-text", "unrecognised");
 
     /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
     public static final Duration SLOW_PACING = Duration.ofMillis(50);
 
-    private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited");
+    /** Gap between the keep-alives of {@code pings}, {@code keep-alives} and {@code tokens-then-keep-alives}. */
+    public static final Duration KEEP_ALIVE_PACING = Duration.ofMillis(50);
+
+    /** {@code long-thinking} sends this many reasoning frames, {@link #THINKING_PACING} apart, before its answer. */
+    public static final int THINKING_FRAMES = 21;
+    public static final Duration THINKING_PACING = Duration.ofMillis(100);
+
+    private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited",
+            "long-thinking", "mislabelled", "sse-as-text");
 
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -324,7 +335,7 @@ public final class FakeProviderServer implements AutoCloseable {
             String scenario = scenario(model);
             int attempt = attempts.computeIfAbsent(format + "/" + model, k -> new AtomicInteger()).incrementAndGet();
             recorded = new RecordedRequest(incoming.method(), path, incoming.headers(), incoming.body(), format, model,
-                    scenario, attempt, connection, new java.util.concurrent.CompletableFuture<>());
+                    scenario, attempt, connection, new java.util.concurrent.CompletableFuture<>(), new AtomicInteger());
             requests.add(recorded);
             String key = key(format);
             boolean streamed = format == WireFormat.GEMINI ? path.contains(":streamGenerateContent") : streamRequested();
@@ -373,6 +384,30 @@ public final class FakeProviderServer implements AutoCloseable {
                     return stream(format, withKeepAlives(format, frames(format, "stream.txt", model, key)), Duration.ZERO, false, Ending.CLEAN);
                 case "slow":
                     return stream(format, frames(format, "stream.txt", model, key), SLOW_PACING, false, Ending.CLEAN);
+                case "pings":
+                    // Comments only; NDJSON has none, so there a blank line is the keep-alive.
+                    return keepAlives(format, List.of(), List.of(format.isSse() ? ": ping" : ""));
+                case "keep-alives":
+                    return keepAlives(format, List.of(), keepAliveFrames(format, model, key));
+                case "tokens-then-keep-alives":
+                    return keepAlives(format, frames(format, "truncated.txt", model, key), keepAliveFrames(format, model, key));
+                case "long-thinking":
+                    return longThinking(format, frames(format, "thinking.txt", model, key).get(0), frames(format, "stream.txt", model, key));
+                case "mislabelled":
+                    if (format == WireFormat.OLLAMA) {
+                        // As Ollama Cloud answers: NDJSON, labelled as one JSON document, with a Content-Length.
+                        return whole(200, "application/json; charset=utf-8", transcript(format, "cloud-stream.txt", model, key), Map.of());
+                    }
+                    return streamAs("text/plain; charset=utf-8", frames(format, "stream.txt", model, key).stream()
+                            .map(frame -> wire(format, frame)).toList());
+                case "sse-as-text":
+                    // Ollama's own lines too, each as the data of an event, as a proxy re-framing them would send.
+                    return streamAs("text/plain; charset=utf-8", frames(format, "stream.txt", model, key).stream()
+                            .map(frame -> format.isSse() ? wire(format, frame) : "data: " + frame + "\n\n").toList());
+                case "whole-as-text":
+                    return whole(200, "text/plain; charset=utf-8", transcript(format, "whole.json", model, key), Map.of());
+                case "unrecognised":
+                    return stream(format, frames(format, "unrecognised.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
                 default:
                     return stream(format, frames(format, "stream.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
             }
@@ -426,11 +461,59 @@ public final class FakeProviderServer implements AutoCloseable {
             return true;
         }
 
-        private boolean stream(WireFormat format, List<String> frames, Duration pacing, boolean splitFirstMultiByte, Ending ending) throws IOException {
-            String head = "HTTP/1.1 200 OK\r\nContent-Type: " + format.streamType + "; charset=utf-8\r\n"
+        private void streamHead(String contentType) throws IOException {
+            String head = "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n"
                     + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+        }
+
+        /** {@code frames}, then {@code keepAlives} in turn, the first at once, then {@link #KEEP_ALIVE_PACING} apart, until the client hangs up. */
+        private boolean keepAlives(WireFormat format, List<String> frames, List<String> keepAlives) throws IOException {
+            streamHead(format.streamType + "; charset=utf-8");
+            for (String frame : frames) {
+                chunk(wire(format, frame).getBytes(StandardCharsets.UTF_8));
+            }
+            for (int i = 0; i == 0 || !pauseSeeingClose(KEEP_ALIVE_PACING); i++) {
+                String keepAlive = keepAlives.get(i % keepAlives.size());
+                chunk((keepAlive.isEmpty() ? "\n" : wire(format, keepAlive)).getBytes(StandardCharsets.UTF_8));
+                recorded.keepAlivesSent().incrementAndGet();
+            }
+            return false;
+        }
+
+        /** {@link #THINKING_FRAMES} times {@code thinking}, paced, then the answer at once. */
+        private boolean longThinking(WireFormat format, String thinking, List<String> answer) throws IOException {
+            streamHead(format.streamType + "; charset=utf-8");
+            for (int i = 0; i < THINKING_FRAMES; i++) {
+                if (i > 0 && pauseSeeingClose(THINKING_PACING)) {
+                    return false;
+                }
+                chunk(wire(format, thinking).getBytes(StandardCharsets.UTF_8));
+            }
+            return stream(format, answer, Duration.ZERO, false, Ending.CLEAN, false);
+        }
+
+        /** {@code chunks} (on the wire as they are) at once, under {@code contentType}. */
+        private boolean streamAs(String contentType, List<String> chunks) throws IOException {
+            streamHead(contentType);
+            for (String text : chunks) {
+                chunk(text.getBytes(StandardCharsets.UTF_8));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return true;
+        }
+
+        private boolean stream(WireFormat format, List<String> frames, Duration pacing, boolean splitFirstMultiByte, Ending ending) throws IOException {
+            return stream(format, frames, pacing, splitFirstMultiByte, ending, true);
+        }
+
+        private boolean stream(WireFormat format, List<String> frames, Duration pacing, boolean splitFirstMultiByte, Ending ending,
+                               boolean head) throws IOException {
+            if (head) {
+                streamHead(format.streamType + "; charset=utf-8");
+            }
             boolean split = splitFirstMultiByte;
             for (int i = 0; i < frames.size(); i++) {
                 if (i > 0 && !pacing.isZero() && pauseSeeingClose(pacing)) {
@@ -524,6 +607,15 @@ public final class FakeProviderServer implements AutoCloseable {
             return frame + "\n";
         }
         return String.join(format.lineEnd, frame.split("\n", -1)) + format.lineEnd + format.lineEnd;
+    }
+
+    /** The format's content-free frames; NDJSON adds a blank line, which is all a keep-alive can be there. */
+    private static List<String> keepAliveFrames(WireFormat format, String model, String key) {
+        List<String> frames = new ArrayList<>(frames(format, "keep-alive.txt", model, key));
+        if (!format.isSse()) {
+            frames.add("");
+        }
+        return frames;
     }
 
     private static List<String> withKeepAlives(WireFormat format, List<String> frames) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One request the fake provider received.
@@ -23,10 +24,11 @@ import java.util.concurrent.TimeoutException;
  * @param attempt    how many requests for this format and model the server has seen, this one included
  * @param connection  a number per TCP connection, to tell reused connections apart
  * @param closeSignal completes when the client closes the connection
+ * @param keepAlivesSent how many keep-alives the fake has sent so far in answer to this request
  */
 public record RecordedRequest(String method, String path, Map<String, List<String>> headers, String body,
                               WireFormat format, String model, String scenario, int attempt, int connection,
-                              CompletableFuture<Void> closeSignal) {
+                              CompletableFuture<Void> closeSignal, AtomicInteger keepAlivesSent) {
 
     /** The first value of a header, by case-insensitive name. */
     public Optional<String> header(String name) {
