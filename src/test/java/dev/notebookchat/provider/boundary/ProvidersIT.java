@@ -330,6 +330,48 @@ class ProvidersIT {
         assertClosedByServer(failed.requests().get(0));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Provider.class)
+    void aProviderThatSendsOnlyKeepAlivesIsGivenUpOnAfterTheFirstTokenTimeout(Provider provider) {
+        // SSE formats get ": ping" comments only; NDJSON has no comments, so Ollama gets blank lines.
+        Duration limit = FakeProviders.firstTokenTimeout();
+        Failed failed = fails(provider, "pings", "", provider.displayName() + " did not start answering within "
+                + seconds(limit) + ", so the request was abandoned. Try again later.");
+
+        assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
+        assertEquals(1, failed.requests().size(), "keep-alives are not retried");
+        RecordedRequest request = failed.requests().get(0);
+        assertTrue(request.keepAlivesSent().get() >= 2, "keep-alives flowed meanwhile: " + request.keepAlivesSent());
+        assertClosedByServer(request);
+    }
+
+    @Test
+    void anOllamaStreamOfNdjsonLabelledJsonIsRelayedExactlyAndSaved() {
+        // As Ollama Cloud answers: NDJSON lines as "Content-Type: application/json" with a Content-Length.
+        Chat chat = new Chat(Provider.OLLAMA);
+        String model = Provider.OLLAMA.model("mislabelled");
+
+        EventStream.Result stream = chat.ask(model);
+
+        JsonObject complete = assertCompleted(stream, ANSWER);
+        assertEquals(List.of("The", " notebook says", " tea", " is best."),
+                tokens(stream.events()).stream().map(e -> e.data().getString("content")).toList());
+        assertEquals("stop", complete.getString("finish_reason"));
+        assertEquals(USAGE, complete.getJsonObject("usage"));
+        chat.assertSaved(model, ANSWER, "complete");
+        assertEquals(1, chat.requests(model).size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Provider.class)
+    void anAnswerInAFormatTheAdapterDoesNotReadIsAnErrorNotAnEmptyAnswer(Provider provider) {
+        Failed failed = fails(provider, "unrecognised", "", provider.displayName() + " ");
+
+        assertTrue(failed.message().contains("Notebook Chat could read"), failed.message());
+        assertTrue(failed.message().endsWith("Check the " + provider.displayName() + " base URL and the model name."),
+                failed.message());
+    }
+
     @Test
     void theAnswerSoFarIsSavedWhileTheProviderIsStillWriting() {
         Chat chat = new Chat(Provider.OPENAI);
