@@ -345,6 +345,19 @@ class ProvidersIT {
         assertClosedByServer(request);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Provider.class)
+    void keepAlivesAfterTheFirstTokensDoNotHoldTheTurn(Provider provider) {
+        Duration limit = FakeProviders.betweenTokensTimeout();
+        Failed failed = fails(provider, "tokens-then-keep-alives", THREE_TOKENS, provider.displayName() + " paused for "
+                + seconds(limit) + " in the middle of the answer, so the connection was closed. The partial answer was kept.");
+
+        assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
+        RecordedRequest request = failed.requests().get(0);
+        assertTrue(request.keepAlivesSent().get() >= 2, "keep-alives flowed meanwhile: " + request.keepAlivesSent());
+        assertClosedByServer(request);
+    }
+
     @Test
     void anOllamaStreamOfNdjsonLabelledJsonIsRelayedExactlyAndSaved() {
         // As Ollama Cloud answers: NDJSON lines as "Content-Type: application/json" with a Content-Length.
