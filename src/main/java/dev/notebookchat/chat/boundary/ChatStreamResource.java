@@ -72,7 +72,7 @@ public class ChatStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
-        streams.follow(turns.start(user.id(), request.toTurn()), 0, sink, sse, response);
+        streams.follow(user.id(), () -> turns.start(user.id(), request.toTurn()), 0, sink, sse, response);
     }
 
     @POST
