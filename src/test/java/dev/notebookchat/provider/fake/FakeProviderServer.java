@@ -47,6 +47,8 @@ import java.util.function.Predicate;
  * end-to-end test through {@code model_override}, e.g. {@code openai/slow}) chooses the behaviour.
  * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429;
  * {@code closed-once} closes the connection on odd attempts without answering, then answers.
+ * {@code endless} answers like {@code truncated}, then repeats its last content frame every
+ * {@link #ENDLESS_PACING} until the client closes the connection: a turn that never ends by itself.
  *
  * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
  * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
@@ -62,10 +64,14 @@ public final class FakeProviderServer implements AutoCloseable {
     public static final List<String> SCENARIOS = List.of(
             "ok", "slow", "reasoning", "comments", "split-utf8", "non-streaming",
             "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
-            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once");
+            "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once",
+            "endless");
 
     /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
     public static final Duration SLOW_PACING = Duration.ofMillis(50);
+
+    /** Gap between the repeated frames of {@code endless}. */
+    public static final Duration ENDLESS_PACING = Duration.ofMillis(200);
 
     private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited");
 
@@ -361,6 +367,8 @@ public final class FakeProviderServer implements AutoCloseable {
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.STALL);
                 case "truncated":
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "endless":
+                    return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.REPEAT_LAST);
                 case "dropped":
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.DROP);
                 case "inband-error":
@@ -458,6 +466,13 @@ public final class FakeProviderServer implements AutoCloseable {
                 case DROP -> {
                     return false;
                 }
+                case REPEAT_LAST -> {
+                    byte[] last = wire(format, frames.get(frames.size() - 1)).getBytes(StandardCharsets.UTF_8);
+                    while (!pauseSeeingClose(ENDLESS_PACING)) {
+                        chunk(last);
+                    }
+                    return false;
+                }
                 default -> {
                     awaitClose();
                     return false;
@@ -516,7 +531,7 @@ public final class FakeProviderServer implements AutoCloseable {
         }
     }
 
-    private enum Ending { CLEAN, DROP, STALL }
+    private enum Ending { CLEAN, DROP, STALL, REPEAT_LAST }
 
     /** An SSE event's lines each end with the format's line end, plus a blank line; an NDJSON frame is one line. */
     private static String wire(WireFormat format, String frame) {
