@@ -172,7 +172,7 @@ public class ChatSessionsResource {
     /**
      * Follows the session's latest turn: replays its events after {@code Last-Event-ID} (all of them
      * without the header), then goes on live until it ends; a finished turn is replayed and closed.
-     * Resuming at or past the end of a finished turn sends its terminal events again.
+     * Resuming past the end of a finished turn sends its terminal events.
      */
     @GET
     @Path("{id}/stream")

@@ -32,9 +32,10 @@ import java.util.logging.Logger;
  * the last write runs out and set again from there, so the comment is due exactly one interval
  * after the last write; rescheduling on every write instead would churn the scheduler per token.
  *
- * <p>A client that resumes at or past the end of an ended log (a {@code Last-Event-ID} from the
- * live stream, beyond a log rebuilt from the saved messages) gets the terminal events again rather
- * than an empty stream: see {@link Turn#terminalIndex()}.
+ * <p>A client that resumes past the end of an ended log (a {@code Last-Event-ID} from the live
+ * stream, beyond a log rebuilt from the saved messages) gets the terminal events rather than an
+ * empty stream: see {@link Turn#terminalIndex()}. One that resumes at the last event has seen it
+ * and gets a stream that closes at once.
  */
 final class SseFollower implements Turn.Follower {
 
@@ -84,7 +85,8 @@ final class SseFollower implements Turn.Follower {
             boolean ended = turn.ended();
             Optional<Numbered> next = turn.eventAt(cursor);
             if (next.isEmpty()) {
-                if (ended && !sentEvent && cursor > turn.terminalIndex()) {
+                if (ended && !sentEvent && turn.eventAt(cursor - 1).isEmpty()) {
+                    // resumed after an id this log never had: the client missed how the turn ended
                     cursor = turn.terminalIndex();
                     continue;
                 }

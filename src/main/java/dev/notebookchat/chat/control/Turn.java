@@ -163,7 +163,7 @@ public class Turn implements ProviderListener {
     }
 
     /**
-     * Where a client resuming at or past the end of the ended log starts again: at its terminal
+     * Where a client resuming past the end of the ended log starts again: at its terminal
      * events, {@code ai_message_complete} and {@code complete}, or the {@code error}. They keep their
      * ids in this log, which for a log rebuilt from the saved messages are smaller than the ids the
      * live stream had given them.

@@ -233,12 +233,24 @@ class SseFollowerTest {
     }
 
     @Test
-    void aClientResumingAtTheLastEventGetsTheTerminalEventsAgain() {
+    void aClientResumingAtTheLastEventGetsAStreamThatClosesAtOnce() {
         turn.onToken("The");
         turn.onComplete("stop", Usage.UNKNOWN);
         sink.completeAtOnce = true;
 
         follow(4, NEVER_IDLE);
+
+        assertEquals(List.of(), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aClientResumingOnePastTheLastEventGetsTheTerminalEvents() {
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeAtOnce = true;
+
+        follow(5, NEVER_IDLE);
 
         assertEquals(List.of("3", "4"), sink.ids());
         assertEquals(1, sink.closes);

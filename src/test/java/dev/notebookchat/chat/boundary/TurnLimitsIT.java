@@ -280,7 +280,7 @@ class TurnLimitsIT {
                 ask(session, "How long does espresso take?", null)).events();
         int n = original.size();
 
-        for (String lastEventId : List.of(String.valueOf(n), String.valueOf(n + 40))) {
+        for (String lastEventId : List.of(String.valueOf(n + 1), String.valueOf(n + 40))) {
             EventStream.Result resumed = EventStream.read(alice.request("api/chat/sessions/" + session + "/stream")
                     .header("Accept", "text/event-stream").header("Last-Event-ID", lastEventId).GET());
 
