@@ -11,10 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,6 +55,19 @@ public class ChatHistory {
         em.persist(answer);
         session.touch();
         return new Begun(human.id(), human.created().toInstant(), answer.id());
+    }
+
+    /**
+     * Whether the database knows of a turn answering in the session, for servers that share it (each
+     * reserves only its own turns in memory). Locks the session's row until the transaction ends, so
+     * starts in one session are decided one at a time, then looks for an answer still streaming that
+     * began after {@code since}: an older one is the leftover of a save that failed, not a running turn.
+     */
+    @Transactional(MANDATORY)
+    public boolean answering(ChatSession session, OffsetDateTime since) {
+        em.lock(session, LockModeType.PESSIMISTIC_WRITE);
+        return em.createNamedQuery(ChatMessage.STREAMING_SINCE, Long.class)
+                .setParameter("session", session).setParameter("since", since).getSingleResult() > 0;
     }
 
     @Transactional(REQUIRES_NEW)

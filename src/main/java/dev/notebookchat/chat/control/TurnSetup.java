@@ -6,6 +6,7 @@ import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.platform.Clock;
 import dev.notebookchat.provider.control.ChatProvider;
 import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.provider.control.ProviderRequest;
@@ -19,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
@@ -31,7 +34,8 @@ import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
  * Checks a turn request and saves its question, all in one transaction on one pool connection:
  * a burst of turn starts as large as the pool then queues for connections instead of each holding
  * one while it waits for a second. The transaction commits before the caller starts the provider,
- * so the answer's row exists before anything can try to end it.
+ * so the answer's row exists before anything can try to end it. Within it the database, too, refuses
+ * a second turn in a session ({@link ChatHistory#answering}), for servers that share one database.
  */
 @ApplicationScoped
 public class TurnSetup {
@@ -53,6 +57,13 @@ public class TurnSetup {
 
     @Inject
     Credentials credentials;
+
+    /** How long past the longest turn its answer may still be saving; a streaming answer older than both is a leftover. */
+    static final long FINAL_SAVE_SECONDS = 60;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.max-turn-duration", defaultValue = "600")
+    double maxTurnSeconds;
 
     @Inject
     @ConfigProperty(name = "notebookchat.default-model", defaultValue = "local/extractive")
@@ -79,6 +90,10 @@ public class TurnSetup {
     @Transactional(REQUIRES_NEW)
     public Prepared prepare(String owner, Turns.Request request) {
         ChatSession session = sessions.get(owner, request.sessionId());
+        if (history.answering(session, Clock.now().minusSeconds((long) maxTurnSeconds + FINAL_SAVE_SECONDS))) {
+            throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
+                    Response.Status.CONFLICT);
+        }
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
         if (!providers.isKnown(model.provider())) {
             throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
