@@ -21,6 +21,7 @@ public record ApiError(String error, String message) {
             case 409 -> "conflict";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
             case 503 -> "unavailable";
             default -> status >= 500 ? "internal" : "bad_request";
         };

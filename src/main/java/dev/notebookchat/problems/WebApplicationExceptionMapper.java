@@ -1,6 +1,7 @@
 package dev.notebookchat.problems;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -16,7 +17,13 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     @Override
     public Response toResponse(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return ApiError.response(status, ownMessage(e.getMessage()) ? e.getMessage() : plainMessage(status));
+        Response.ResponseBuilder answer = ApiError.builder(status, ownMessage(e.getMessage()) ? e.getMessage() : plainMessage(status));
+        // How long to wait is part of a 429 or 503 refusal; a client that is not told retries at once.
+        Object retryAfter = e.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        if (retryAfter != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        return answer.build();
     }
 
     private static boolean ownMessage(String message) {
@@ -34,6 +41,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             case 409 -> "The request conflicts with the current state.";
             case 413 -> "The request is too large.";
             case 415 -> "Send the body as application/json.";
+            case 429 -> "Too many requests at once. Wait as long as Retry-After says, then try again.";
             case 503 -> "The service is unavailable right now. Try again shortly.";
             default -> "The request could not be processed.";
         };

@@ -31,12 +31,12 @@ class ApiErrorTest {
         assertEquals("method_not_allowed", ApiError.codeFor(405));
         assertEquals("not_acceptable", ApiError.codeFor(406));
         assertEquals("unsupported_media_type", ApiError.codeFor(415));
+        assertEquals("too_many_requests", ApiError.codeFor(429));
     }
 
     @Test
     void otherClientErrorsAreBadRequestsAndServerErrorsInternal() {
         assertEquals("bad_request", ApiError.codeFor(422));
-        assertEquals("bad_request", ApiError.codeFor(429));
         assertEquals("internal", ApiError.codeFor(500));
         assertEquals("internal", ApiError.codeFor(502));
     }

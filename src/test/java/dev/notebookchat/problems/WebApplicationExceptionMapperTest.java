@@ -58,6 +58,21 @@ class WebApplicationExceptionMapperTest {
     }
 
     @Test
+    void aRefusalKeepsItsRetryAfter() {
+        Response answer = mapper.toResponse(new ClientErrorException("You already have 5 answers running.",
+                Response.status(429).header("Retry-After", 5L).build()));
+
+        assertEquals(429, answer.getStatus());
+        assertEquals(new ApiError("too_many_requests", "You already have 5 answers running."), answer.getEntity());
+        assertEquals(java.util.List.of(5L), answer.getHeaders().get("Retry-After"));
+    }
+
+    @Test
+    void aRefusalWithoutRetryAfterGetsNone() {
+        assertEquals(null, mapper.toResponse(new ClientErrorException("busy", 409)).getHeaders().get("Retry-After"));
+    }
+
+    @Test
     void aBlankMessageIsReplaced() {
         assertEquals(new ApiError("bad_request", "The request is not valid."), body(new BadRequestException("  ")));
     }
@@ -73,6 +88,7 @@ class WebApplicationExceptionMapperTest {
         assertEquals("The request conflicts with the current state.", WebApplicationExceptionMapper.plainMessage(409));
         assertEquals("The request is too large.", WebApplicationExceptionMapper.plainMessage(413));
         assertEquals("Send the body as application/json.", WebApplicationExceptionMapper.plainMessage(415));
+        assertEquals("Too many requests at once. Wait as long as Retry-After says, then try again.", WebApplicationExceptionMapper.plainMessage(429));
         assertEquals("The service is unavailable right now. Try again shortly.", WebApplicationExceptionMapper.plainMessage(503));
         assertEquals("The request could not be processed.", WebApplicationExceptionMapper.plainMessage(422));
     }

@@ -1,6 +1,6 @@
 package dev.notebookchat.chat.boundary;
 
-import dev.notebookchat.chat.control.Turns;
+import dev.notebookchat.chat.control.TurnSetup;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notebooks;
@@ -33,7 +33,7 @@ public class ChatContextResource {
     Notebooks notebooks;
 
     @Inject
-    Turns turns;
+    TurnSetup setup;
 
     @Inject
     CurrentUser user;
@@ -50,7 +50,7 @@ public class ChatContextResource {
 
     @POST
     public ContextJson context(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ContextRequest request) {
-        NotebookContext context = turns.context(notebooks.get(user.id(), request.notebookId()), request.contextConfig());
+        NotebookContext context = setup.context(notebooks.get(user.id(), request.notebookId()), request.contextConfig());
         return new ContextJson(new Items(context.sources(), context.notes()), context.tokenCount(), context.charCount());
     }
 }

@@ -172,6 +172,7 @@ public class ChatSessionsResource {
     /**
      * Follows the session's latest turn: replays its events after {@code Last-Event-ID} (all of them
      * without the header), then goes on live until it ends; a finished turn is replayed and closed.
+     * Resuming past the end of a finished turn sends its terminal events.
      */
     @GET
     @Path("{id}/stream")
@@ -180,8 +181,8 @@ public class ChatSessionsResource {
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
         long from = eventIndexAfter(lastEventId);
         ChatSession session = sessions.get(user.id(), id);
-        Turn turn = turns.latest(session).orElseThrow(() -> new NotFoundException("This chat session has no turn yet."));
-        streams.follow(turn, from, sink, sse, response);
+        streams.follow(user.id(), () -> turns.latest(session).orElseThrow(() -> new NotFoundException("This chat session has no turn yet.")),
+                from, sink, sse, response);
     }
 
     private static long eventIndexAfter(String lastEventId) {

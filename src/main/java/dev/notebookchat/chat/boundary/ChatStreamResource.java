@@ -12,7 +12,6 @@ import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
@@ -35,11 +33,11 @@ import java.util.List;
 /**
  * Runs a turn: streamed as Server-Sent Events, or answered whole once it is over. Everything that
  * can be refused is refused before the first event, as a JSON error; after it, failures are
- * {@code error} events.
+ * {@code error} events. No transaction here: starting a turn takes one of its own
+ * ({@code TurnSetup}), and none may be open while the provider streams.
  */
 @Path("chat/execute")
 @RequestScoped
-@Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChatStreamResource {
 
@@ -74,7 +72,7 @@ public class ChatStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ExecuteRequest request,
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
-        streams.follow(turns.start(user.id(), request.toTurn()), 0, sink, sse, response);
+        streams.follow(user.id(), () -> turns.start(user.id(), request.toTurn()), 0, sink, sse, response);
     }
 
     @POST

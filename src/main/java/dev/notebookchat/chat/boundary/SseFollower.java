@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,8 +25,17 @@ import java.util.logging.Logger;
  * <p>Liberty queues writes from non-request threads without bound, so the next event is sent only
  * when the previous write has completed: a slow client falls behind in the turn's log instead of
  * growing a queue in the server. A client that leaves is noticed when a write fails, and its
- * follower simply stops; the turn goes on. When nothing was written for the heartbeat interval a
- * {@code : keep-alive} comment keeps proxies from closing the connection.
+ * follower simply stops; the turn goes on.
+ *
+ * <p>When nothing was written for the heartbeat interval a {@code : keep-alive} comment keeps
+ * proxies from closing the connection. One timer per stream, set for the moment the interval since
+ * the last write runs out and set again from there, so the comment is due exactly one interval
+ * after the last write; rescheduling on every write instead would churn the scheduler per token.
+ *
+ * <p>A client that resumes past the end of an ended log (a {@code Last-Event-ID} from the live
+ * stream, beyond a log rebuilt from the saved messages) gets the terminal events rather than an
+ * empty stream: see {@link Turn#terminalIndex()}. One that resumes at the last event has seen it
+ * and gets a stream that closes at once.
  */
 final class SseFollower implements Turn.Follower {
 
@@ -34,37 +44,59 @@ final class SseFollower implements Turn.Follower {
     private final Turn turn;
     private final SseEventSink sink;
     private final Sse sse;
+    private final ScheduledExecutorService scheduler;
     private final long heartbeatNanos;
-    private final ScheduledFuture<?> heartbeat;
+    private final LongSupplier clock;
+    private final Runnable onFinish;
 
+    private ScheduledFuture<?> heartbeat;
     private long cursor;
+    private boolean sentEvent;
     private boolean writing;
     private boolean done;
-    private long lastWrite = System.nanoTime();
+    private long lastWrite;
 
-    /** @param fromIndex the log index of the first event to send ({@code Last-Event-ID} of a resuming client) */
-    SseFollower(Turn turn, SseEventSink sink, Sse sse, long fromIndex, ScheduledExecutorService scheduler, Duration heartbeatInterval) {
+    /**
+     * @param fromIndex the log index of the first event to send ({@code Last-Event-ID} of a resuming client)
+     * @param clock     {@link System#nanoTime()} but in tests
+     * @param onFinish  run once when this stream ends, however it ends
+     */
+    SseFollower(Turn turn, SseEventSink sink, Sse sse, long fromIndex, ScheduledExecutorService scheduler,
+                Duration heartbeatInterval, LongSupplier clock, Runnable onFinish) {
         this.turn = turn;
         this.sink = sink;
         this.sse = sse;
         this.cursor = fromIndex;
-        this.heartbeatNanos = heartbeatInterval.toNanos();
-        long periodMillis = Math.max(1, heartbeatInterval.toMillis());
-        this.heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        this.scheduler = scheduler;
+        this.heartbeatNanos = Math.max(0, heartbeatInterval.toNanos());
+        this.clock = clock;
+        this.onFinish = onFinish;
+        this.lastWrite = clock.getAsLong();
     }
 
     @Override
     public synchronized void wake() {
+        if (heartbeat == null && !done) {
+            scheduleHeartbeat(heartbeatNanos);
+        }
         // Writes that complete at once are looped here rather than recursing through their callbacks.
         while (!writing && !done) {
+            // Ended is read before the event: once it is true the log is final, so an empty read means the end.
+            boolean ended = turn.ended();
             Optional<Numbered> next = turn.eventAt(cursor);
             if (next.isEmpty()) {
-                if (turn.ended()) {
+                if (ended && !sentEvent && turn.eventAt(cursor - 1).isEmpty()) {
+                    // resumed after an id this log never had: the client missed how the turn ended
+                    cursor = turn.terminalIndex();
+                    continue;
+                }
+                if (ended) {
                     finish();
                 }
                 return;
             }
             cursor++;
+            sentEvent = true;
             Numbered numbered = next.get();
             OutboundSseEvent event = sse.newEventBuilder()
                     .id(Long.toString(numbered.id()))
@@ -76,9 +108,24 @@ final class SseFollower implements Turn.Follower {
     }
 
     private synchronized void heartbeat() {
-        if (!writing && !done && System.nanoTime() - lastWrite >= heartbeatNanos) {
-            write(sse.newEventBuilder().comment("keep-alive").build());
+        if (done) {
+            return;
         }
+        long idle = clock.getAsLong() - lastWrite;
+        if (!writing && idle >= heartbeatNanos) {
+            write(sse.newEventBuilder().comment("keep-alive").build());
+            idle = 0;
+        }
+        if (!done) {
+            // A write still pending past the interval is a slow client, not an idle stream: look again an interval later.
+            scheduleHeartbeat(writing || idle >= heartbeatNanos ? heartbeatNanos : heartbeatNanos - idle);
+        }
+    }
+
+    /** Called with the monitor held. */
+    private void scheduleHeartbeat(long delayNanos) {
+        heartbeat = scheduler.schedule(this::heartbeat, Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Called with the monitor held. */
@@ -92,7 +139,7 @@ final class SseFollower implements Turn.Follower {
             return;
         }
         writing = true;
-        lastWrite = System.nanoTime();
+        lastWrite = clock.getAsLong();
         CompletableFuture<?> future = written.toCompletableFuture();
         if (future.isDone()) {
             writing = false;
@@ -116,13 +163,20 @@ final class SseFollower implements Turn.Follower {
 
     /** Closes only after the last write completed, since Liberty drops events still waiting for their first flush. */
     private void finish() {
+        if (done) {
+            return;
+        }
         done = true;
-        heartbeat.cancel(false);
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
         turn.unfollow(this);
         try {
             sink.close();
         } catch (RuntimeException alreadyGone) {
             LOG.log(Level.FINEST, "Sink already closed", alreadyGone);
+        } finally {
+            onFinish.run();
         }
     }
 }

@@ -11,21 +11,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
+import static jakarta.transaction.Transactional.TxType.MANDATORY;
 import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
 
 /**
- * The writes a turn makes, each in a transaction of its own: no transaction spans a stream, and a
- * failure while answering cannot take the user's saved message with it.
+ * The writes a turn makes: the question within the transaction that checked the turn, the answer's
+ * checkpoints and end each in a transaction of its own. No transaction spans a stream, and a failure
+ * while answering cannot take the user's saved message with it.
  */
 @ApplicationScoped
 public class ChatHistory {
@@ -39,7 +43,8 @@ public class ChatHistory {
     public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
     }
 
-    @Transactional(REQUIRES_NEW)
+    /** Part of the transaction that checked the turn ({@link TurnSetup}), so a refusal saves nothing. */
+    @Transactional(MANDATORY)
     public Begun begin(String sessionId, String userText, String model) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
@@ -50,6 +55,19 @@ public class ChatHistory {
         em.persist(answer);
         session.touch();
         return new Begun(human.id(), human.created().toInstant(), answer.id());
+    }
+
+    /**
+     * Whether the database knows of a turn answering in the session, for servers that share it (each
+     * reserves only its own turns in memory). Locks the session's row until the transaction ends, so
+     * starts in one session are decided one at a time, then looks for an answer still streaming that
+     * began after {@code since}: an older one is the leftover of a save that failed, not a running turn.
+     */
+    @Transactional(MANDATORY)
+    public boolean answering(ChatSession session, OffsetDateTime since) {
+        em.lock(session, LockModeType.PESSIMISTIC_WRITE);
+        return em.createNamedQuery(ChatMessage.STREAMING_SINCE, Long.class)
+                .setParameter("session", session).setParameter("since", since).getSingleResult() > 0;
     }
 
     @Transactional(REQUIRES_NEW)
@@ -75,7 +93,7 @@ public class ChatHistory {
      * The conversation a provider sees before the new message: the latest {@code limit} messages,
      * leaving out failed answers and empty ones, which would only confuse the model.
      */
-    @Transactional(REQUIRES_NEW)
+    @Transactional(MANDATORY)
     public List<PromptMessage> recent(String sessionId, int limit) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         List<ChatMessage> all = em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
@@ -97,7 +115,7 @@ public class ChatHistory {
     }
 
     /** The session as it is now, for answers given after the request that started a turn has returned. */
-    @Transactional(REQUIRES_NEW)
+    @Transactional
     public Snapshot snapshot(String sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         if (session == null) {
@@ -109,9 +127,10 @@ public class ChatHistory {
 
     /**
      * The session's latest turn rebuilt from its two saved messages: the question, the answer as one
-     * token, and how it ended. An answer cut off by a restart ends with an {@code error} event.
+     * token, and how it ended. An answer cut off by a restart ends with an {@code error} event. Joins
+     * the caller's transaction, so a resuming request holds one pool connection, not two.
      */
-    @Transactional(REQUIRES_NEW)
+    @Transactional
     public Optional<Turn> replay(String sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         List<ChatMessage> all = em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)

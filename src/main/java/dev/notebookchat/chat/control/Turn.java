@@ -123,8 +123,19 @@ public class Turn implements ProviderListener {
     }
 
     public void follow(Follower follower) {
-        followers.add(follower);
+        follow(follower, Integer.MAX_VALUE);
+    }
+
+    /** Adds a follower unless the turn has {@code max} already; {@code false} then, and nothing changed. */
+    public boolean follow(Follower follower, int max) {
+        synchronized (followers) {
+            if (followers.size() >= max) {
+                return false;
+            }
+            followers.add(follower);
+        }
         follower.wake();
+        return true;
     }
 
     public void unfollow(Follower follower) {
@@ -149,6 +160,19 @@ public class Turn implements ProviderListener {
      */
     public CompletionStage<ChatEvent> finished() {
         return finished;
+    }
+
+    /**
+     * Where a client resuming past the end of the ended log starts again: at its terminal
+     * events, {@code ai_message_complete} and {@code complete}, or the {@code error}. They keep their
+     * ids in this log, which for a log rebuilt from the saved messages are smaller than the ids the
+     * live stream had given them.
+     */
+    public synchronized long terminalIndex() {
+        int last = events.size() - 1;
+        boolean completed = last > 0 && events.get(last) instanceof ChatEvent.Complete
+                && events.get(last - 1) instanceof ChatEvent.AiMessageComplete;
+        return completed ? last - 1 : last;
     }
 
     /** The newest event: once the turn ended, {@code complete} or {@code error}. */

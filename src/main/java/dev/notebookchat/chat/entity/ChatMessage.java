@@ -24,6 +24,7 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.LAST_SEQ, query = "SELECT MAX(m.seq) FROM ChatMessage m WHERE m.session = :session")
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
 @NamedQuery(name = ChatMessage.CHECKPOINT, query = "UPDATE ChatMessage m SET m.content = :content WHERE m.id = :id AND m.status = 'streaming'")
+@NamedQuery(name = ChatMessage.STREAMING_SINCE, query = "SELECT COUNT(m) FROM ChatMessage m WHERE m.session = :session AND m.status = 'streaming' AND m.created > :since")
 @NamedQuery(name = ChatMessage.MARK_INTERRUPTED, query = "UPDATE ChatMessage m SET m.status = 'interrupted' WHERE m.status = 'streaming'")
 public class ChatMessage {
 
@@ -32,6 +33,7 @@ public class ChatMessage {
     public static final String COUNT_BY_SESSION = "ChatMessage.countBySession";
     public static final String MARK_INTERRUPTED = "ChatMessage.markInterrupted";
     public static final String CHECKPOINT = "ChatMessage.checkpoint";
+    public static final String STREAMING_SINCE = "ChatMessage.streamingSince";
 
     public enum Type { human, ai }
 

@@ -1,7 +1,10 @@
 package dev.notebookchat.notebook.control;
 
 import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.notebook.entity.NotebookDeleting;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.NotFoundException;
@@ -15,6 +18,9 @@ public class Notebooks {
 
     @PersistenceContext(unitName = "notebookchat")
     EntityManager em;
+
+    @Inject
+    Event<NotebookDeleting> deleting;
 
     public Notebook create(String owner, String name, String description) {
         Notebook notebook = new Notebook(owner, name, description);
@@ -34,8 +40,12 @@ public class Notebooks {
         return find(owner, id).orElseThrow(() -> new NotFoundException("Notebook not found."));
     }
 
-    /** Sources, notes and chat sessions go with it (ON DELETE CASCADE in the schema). */
+    /**
+     * Sources, notes and chat sessions go with it (ON DELETE CASCADE in the schema). Whoever holds
+     * work for the notebook (a running turn) hears of it first, synchronously, and lets go.
+     */
     public void delete(Notebook notebook) {
+        deleting.fire(new NotebookDeleting(notebook.id()));
         em.remove(notebook);
         em.flush();
     }

@@ -45,6 +45,8 @@ class SseFollowerTest {
             (id, content, status, reason, usage) -> saved.add(status + " " + reason + " " + content), Runnable::run, t -> { });
     final ManualSink sink = new ManualSink();
     final FakeScheduler scheduler = new FakeScheduler();
+    long now;
+    int finishes;
 
     @Test
     void eachEventIsSentAsJsonWithItsId() {
@@ -186,12 +188,125 @@ class SseFollowerTest {
     }
 
     @Test
-    void theHeartbeatRunsAtTheConfiguredInterval() {
+    void theKeepAliveComesOneIntervalAfterTheLastWrite() {
+        sink.completeAtOnce = true;
         follow(0, Duration.ofSeconds(15));
+        assertEquals(List.of(15_000L), scheduler.delays);
 
-        assertEquals(15_000, scheduler.initialDelay);
-        assertEquals(15_000, scheduler.period);
-        assertEquals(TimeUnit.MILLISECONDS, scheduler.unit);
+        now = seconds(10);
+        turn.onToken("The");
+        now = seconds(15);
+        scheduler.heartbeat.run();
+        assertEquals(List.of("1", "2"), sink.ids());
+        assertEquals(2, sink.sent.size(), "written 5 s ago: nothing yet");
+        assertEquals(List.of(15_000L, 10_000L), scheduler.delays, "due 15 s after the token, at 25 s");
+
+        now = seconds(25);
+        scheduler.heartbeat.run();
+        assertEquals(3, sink.sent.size());
+        assertEquals("keep-alive", sink.sent.get(2).comment());
+        assertEquals(List.of(15_000L, 10_000L, 15_000L), scheduler.delays);
+    }
+
+    @Test
+    void aWriteStillUnderwayPutsTheKeepAliveOffByAWholeInterval() {
+        follow(0, Duration.ofSeconds(15));
+        now = seconds(15);
+
+        scheduler.heartbeat.run();
+
+        assertEquals(1, sink.sent.size());
+        assertEquals(List.of(15_000L, 15_000L), scheduler.delays);
+    }
+
+    @Test
+    void aClientResumingPastTheEndOfAFinishedTurnGetsItsTerminalEvents() {
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeAtOnce = true;
+
+        follow(57, NEVER_IDLE);
+
+        assertEquals(List.of("3", "4"), sink.ids());
+        assertEquals(List.of("ai_message_complete", "complete"), sink.types());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aClientResumingAtTheLastEventGetsAStreamThatClosesAtOnce() {
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeAtOnce = true;
+
+        follow(4, NEVER_IDLE);
+
+        assertEquals(List.of(), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aClientResumingOnePastTheLastEventGetsTheTerminalEvents() {
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeAtOnce = true;
+
+        follow(5, NEVER_IDLE);
+
+        assertEquals(List.of("3", "4"), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aClientResumingPastTheEndOfARebuiltLogGetsTheRebuiltTerminalEvents() {
+        Turn rebuilt = Turn.replayed("session-1", "answer-1", List.of(
+                new ChatEvent.UserMessage("What do the sources say?", ASKED),
+                new ChatEvent.Token("The sources say espresso takes 25 seconds."),
+                new ChatEvent.AiMessageComplete("The sources say espresso takes 25 seconds.", ASKED),
+                new ChatEvent.Complete("answer-1", "stop", 812, 57)));
+        sink.completeAtOnce = true;
+
+        rebuilt.follow(new SseFollower(rebuilt, sink, new FakeSse(), 40, scheduler, NEVER_IDLE, () -> now, () -> finishes++));
+
+        assertEquals(List.of("3", "4"), sink.ids());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), sink.sent.get(1).data());
+        assertEquals(1, sink.closes);
+        assertEquals(1, finishes);
+    }
+
+    @Test
+    void aClientResumingPastTheEndOfAFailedTurnGetsTheError() {
+        turn.onToken("The");
+        turn.onFailure(new ProviderFailure(ProviderFailure.Kind.TRUNCATED, "openai", "The openai answer was cut off."));
+        sink.completeAtOnce = true;
+
+        follow(9, NEVER_IDLE);
+
+        assertEquals(List.of("3"), sink.ids());
+        assertEquals(List.of("error"), sink.types());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aClientWaitingPastTheEndOfARunningTurnGetsTheTerminalEventsWhenItEnds() {
+        sink.completeAtOnce = true;
+        follow(30, NEVER_IDLE);
+        turn.onToken("The");
+        assertEquals(List.of(), sink.ids());
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(List.of("3", "4"), sink.ids());
+        assertEquals(1, sink.closes);
+    }
+
+    @Test
+    void aStreamGivesItsPlaceBackOnceHoweverOftenItIsToldToEnd() {
+        follow(0, Duration.ZERO);
+        sink.failNext(new IOException("Broken pipe"));
+        scheduler.heartbeat.runEvenIfCancelled();
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(1, finishes);
     }
 
     @Test
@@ -284,7 +399,11 @@ class SseFollowerTest {
     }
 
     private void follow(long fromIndex, Duration heartbeat) {
-        turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat));
+        turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat, () -> now, () -> finishes++));
+    }
+
+    private static long seconds(long seconds) {
+        return TimeUnit.SECONDS.toNanos(seconds);
     }
 
     /** What the follower built, as the builder was told it. */
@@ -412,23 +531,19 @@ class SseFollowerTest {
         }
     }
 
-    /** Holds the heartbeat task so the test can run it when it likes. */
+    /** Holds the latest heartbeat task so the test can run it when it likes, and every delay asked for in ms. */
     static final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
         Heartbeat heartbeat;
-        long initialDelay;
-        long period;
-        TimeUnit unit;
+        final List<Long> delays = new ArrayList<>();
 
         @Override
-        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-            this.initialDelay = initialDelay;
-            this.period = period;
-            this.unit = unit;
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            delays.add(unit.toMillis(delay));
             heartbeat = new Heartbeat(command);
             return heartbeat;
         }
 
-        @Override public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
+        @Override public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) { throw new UnsupportedOperationException(); }
         @Override public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
         @Override public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) { throw new UnsupportedOperationException(); }
         @Override public void shutdown() { throw new UnsupportedOperationException(); }

@@ -73,6 +73,39 @@ class TurnTest {
     }
 
     @Test
+    void aTurnTakesFollowersUpToItsLimit() {
+        Turn turn = turn(1000, Runnable::run);
+        List<String> woken = new ArrayList<>();
+
+        assertTrue(turn.follow(() -> woken.add("first"), 2));
+        assertTrue(turn.follow(() -> woken.add("second"), 2));
+        assertFalse(turn.follow(() -> woken.add("third"), 2));
+
+        assertEquals(List.of("first", "second"), woken, "the refused follower is never woken");
+    }
+
+    @Test
+    void theTerminalEventsOfACompletedTurnAreItsLastTwo() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The");
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(2, turn.terminalIndex());
+        assertInstanceOf(ChatEvent.AiMessageComplete.class, turn.eventAt(2).orElseThrow().event());
+    }
+
+    @Test
+    void theTerminalEventOfAFailedTurnIsItsError() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The");
+        turn.fail("The answer took longer than the 10 minutes allowed and was ended.");
+
+        assertEquals(2, turn.terminalIndex());
+        assertEquals(new ChatEvent.Error("The answer took longer than the 10 minutes allowed and was ended."),
+                turn.eventAt(2).orElseThrow().event());
+    }
+
+    @Test
     void tokensFollowInOrderNumberedFromTwo() {
         Turn turn = turn(1000, Runnable::run);
 

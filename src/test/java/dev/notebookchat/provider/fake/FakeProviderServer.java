@@ -46,8 +46,10 @@ import java.util.function.Predicate;
  * a scenario per request from the requested model name, so a test anywhere (an adapter test, or an
  * end-to-end test through {@code model_override}, e.g. {@code openai/slow}) chooses the behaviour.
  * See {@link #scenario(String)}. {@code rate-limited} counts attempts per model name: odd ones get 429;
- * {@code closed-once} closes the connection on odd attempts without answering, then answers. The
- * scenarios are listed in docs/providers.md.
+ * {@code closed-once} closes the connection on odd attempts without answering, then answers.
+ * {@code endless} answers like {@code truncated}, then repeats its last content frame every
+ * {@link #ENDLESS_PACING} until the client closes the connection: a turn that never ends by itself.
+ * The scenarios are listed in docs/providers.md.
  *
  * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
  * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
@@ -65,7 +67,7 @@ public final class FakeProviderServer implements AutoCloseable {
             "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
             "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once",
             "pings", "keep-alives", "tokens-then-keep-alives", "long-thinking", "mislabelled", "sse-as-text",
-            "whole-as-text", "unrecognised");
+            "whole-as-text", "unrecognised", "endless");
 
     /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
     public static final Duration SLOW_PACING = Duration.ofMillis(50);
@@ -79,6 +81,9 @@ public final class FakeProviderServer implements AutoCloseable {
 
     private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited",
             "long-thinking", "mislabelled", "sse-as-text");
+
+    /** Gap between the repeated frames of {@code endless}. */
+    public static final Duration ENDLESS_PACING = Duration.ofMillis(200);
 
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -372,6 +377,8 @@ public final class FakeProviderServer implements AutoCloseable {
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.STALL);
                 case "truncated":
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.CLEAN);
+                case "endless":
+                    return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.REPEAT_LAST);
                 case "dropped":
                     return stream(format, frames(format, "truncated.txt", model, key), Duration.ZERO, false, Ending.DROP);
                 case "inband-error":
@@ -541,6 +548,13 @@ public final class FakeProviderServer implements AutoCloseable {
                 case DROP -> {
                     return false;
                 }
+                case REPEAT_LAST -> {
+                    byte[] last = wire(format, frames.get(frames.size() - 1)).getBytes(StandardCharsets.UTF_8);
+                    while (!pauseSeeingClose(ENDLESS_PACING)) {
+                        chunk(last);
+                    }
+                    return false;
+                }
                 default -> {
                     awaitClose();
                     return false;
@@ -599,7 +613,7 @@ public final class FakeProviderServer implements AutoCloseable {
         }
     }
 
-    private enum Ending { CLEAN, DROP, STALL }
+    private enum Ending { CLEAN, DROP, STALL, REPEAT_LAST }
 
     /** An SSE event's lines each end with the format's line end, plus a blank line; an NDJSON frame is one line. */
     private static String wire(WireFormat format, String frame) {

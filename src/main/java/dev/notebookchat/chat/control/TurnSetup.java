@@ -1,0 +1,156 @@
+package dev.notebookchat.chat.control;
+
+import dev.notebookchat.chat.entity.ChatSession;
+import dev.notebookchat.chat.entity.ContextConfig;
+import dev.notebookchat.chat.entity.NotebookContext;
+import dev.notebookchat.notebook.control.Notes;
+import dev.notebookchat.notebook.control.Sources;
+import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.platform.Clock;
+import dev.notebookchat.provider.control.ChatProvider;
+import dev.notebookchat.provider.control.ModelRef;
+import dev.notebookchat.provider.control.ProviderRequest;
+import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
+import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.control.ProviderRequest.Role;
+import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.security.control.Credentials;
+import dev.notebookchat.security.control.KeyCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
+
+/**
+ * Checks a turn request and saves its question, all in one transaction on one pool connection:
+ * a burst of turn starts as large as the pool then queues for connections instead of each holding
+ * one while it waits for a second. The transaction commits before the caller starts the provider,
+ * so the answer's row exists before anything can try to end it. Within it the database, too, refuses
+ * a second turn in a session ({@link ChatHistory#answering}), for servers that share one database.
+ */
+@ApplicationScoped
+public class TurnSetup {
+
+    @Inject
+    ChatSessions sessions;
+
+    @Inject
+    Sources sources;
+
+    @Inject
+    Notes notes;
+
+    @Inject
+    ChatHistory history;
+
+    @Inject
+    Providers providers;
+
+    @Inject
+    Credentials credentials;
+
+    /** How long past the longest turn its answer may still be saving; a streaming answer older than both is a leftover. */
+    static final long FINAL_SAVE_SECONDS = 60;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.max-turn-duration", defaultValue = "600")
+    double maxTurnSeconds;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.default-model", defaultValue = "local/extractive")
+    String defaultModel;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.history-messages", defaultValue = "20")
+    int historyMessages;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
+    int summaryCharacters;
+
+    /** Everything the provider needs, and the rows saved for the turn. */
+    public record Prepared(String notebookId, String providerName, ChatProvider provider, ProviderRequest request,
+                           ChatHistory.Begun begun) {
+    }
+
+    /**
+     * Validates everything a turn needs (session, model, key, context) and saves the user's message.
+     * Every refusal is an HTTP error and, since it rolls the transaction back, changes nothing. Its own
+     * transaction even inside a caller's, because the provider must not start before this commits.
+     */
+    @Transactional(REQUIRES_NEW)
+    public Prepared prepare(String owner, Turns.Request request) {
+        ChatSession session = sessions.get(owner, request.sessionId());
+        if (history.answering(session, Clock.now().minusSeconds((long) maxTurnSeconds + FINAL_SAVE_SECONDS))) {
+            throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
+                    Response.Status.CONFLICT);
+        }
+        ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
+        if (!providers.isKnown(model.provider())) {
+            throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
+                    + "'. Known providers: " + String.join(", ", providers.providers().stream().map(p -> p.name()).toList()) + ".");
+        }
+        // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
+        String apiKey = apiKey(owner, model.provider());
+        ChatProvider provider = providers.provider(model.provider());
+        NotebookContext context = context(session.notebook(), request.contextConfig());
+
+        List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
+        conversation.add(new PromptMessage(Role.USER, request.message()));
+        ProviderRequest providerRequest = new ProviderRequest(model.model(), providers.baseUrl(model.provider()), apiKey,
+                ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
+        ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
+        return new Prepared(session.notebook().id(), model.provider(), provider, providerRequest, begun);
+    }
+
+    /** What a turn in this notebook puts before the model, for the given context config (or the defaults). */
+    public NotebookContext context(Notebook notebook, ContextConfig config) {
+        return new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
+                config == null ? ContextConfig.DEFAULTS : config);
+    }
+
+    /** Request, then session, then the configured default. */
+    ModelRef chooseModel(String requested, String sessionDefault) {
+        String chosen = requested != null && !requested.isBlank() ? requested
+                : sessionDefault != null ? sessionDefault : defaultModel;
+        try {
+            return ModelRef.parse(chosen);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("model_override '" + chosen + "' is not a model name: " + e.getMessage());
+        }
+    }
+
+    /** The user's own key wins over the server-wide one; a provider that needs a key and has none is refused. */
+    private String apiKey(String owner, String provider) {
+        Optional<String> own;
+        try {
+            own = credentials.apiKey(owner, provider);
+        } catch (KeyCipher.Undecryptable e) {
+            throw new BadRequestException("Your stored key for provider '" + provider
+                    + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
+        }
+        if (!providers.needsKey(provider)) {
+            // None needed, but a configured one is sent (an Ollama behind an authenticating proxy).
+            return own.or(() -> providers.serverKey(provider)).orElse(null);
+        }
+        return own.or(() -> providers.serverKey(provider))
+                .orElseThrow(() -> new BadRequestException("No API key for provider '" + provider
+                        + "': add your key in Settings (PUT /api/credentials/" + provider + ") or ask the administrator to configure one."));
+    }
+
+    private static List<ContextDocument> documents(NotebookContext context) {
+        List<ContextDocument> documents = new ArrayList<>();
+        context.sources().forEach(s -> documents.add(new ContextDocument(s.title(), s.content())));
+        context.notes().forEach(n -> documents.add(new ContextDocument(n.title(), n.content())));
+        return documents;
+    }
+}
