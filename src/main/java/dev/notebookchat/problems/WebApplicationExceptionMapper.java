@@ -15,6 +15,10 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
 
     @Override
     public Response toResponse(WebApplicationException e) {
+        var tooLarge = BodyTooLarge.in(e);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get().response();
+        }
         int status = e.getResponse().getStatus();
         return ApiError.response(status, ownMessage(e.getMessage()) ? e.getMessage() : plainMessage(status));
     }
