@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
  * No API request body may be larger than {@code notebookchat.http.max-request-bytes}: a declared
  * {@code Content-Length} over it is refused before a byte is read, and a chunked body is counted as
  * it streams and refused at the first byte past the limit. Either way the answer is the JSON 413
- * and the connection closes, so the rest is never read.
+ * and the connection closes; nothing of the body is kept. (Liberty's web container still reads what
+ * the client goes on sending and throws it away, up to the HTTP channel's MessageSizeLimit, where it
+ * cuts the connection: see server.xml.)
  *
  * <p>A servlet filter, because it runs before anything reads the body: before JAX-RS and its JSON
  * binding and before {@code BearerTokenRequired}, so a caller without a token is refused the same

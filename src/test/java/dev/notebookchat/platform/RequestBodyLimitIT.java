@@ -32,9 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A 40 MB body is refused with the JSON 413 whoever sends it, to whichever endpoint, declared or
- * chunked, before the server has read it: a declared length at once and without reading a byte, a
- * chunked one at the limit (16 MiB), while the client is still sending. A raw socket sends the body,
- * so the test sees how much the server had taken when it answered.
+ * chunked, before the server has taken it in: a declared length at once, before the client could
+ * even have sent the limit's worth, a chunked one at the limit (16 MiB), while the client is still
+ * sending. A raw socket sends the body, so the test sees how much the server had taken when it
+ * answered; an answer before the body is complete means the body was never held whole.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -42,6 +43,7 @@ class RequestBodyLimitIT {
 
     static final long LIMIT = 16L * 1024 * 1024;
     static final long BODY = 40L * 1000 * 1000;
+    static final long ENDLESS = 400L * 1000 * 1000;
     static final String MESSAGE = "The request body is larger than the limit of 16777216 bytes (notebookchat.http.max-request-bytes).";
 
     @Deployment(testable = false)
@@ -79,6 +81,19 @@ class RequestBodyLimitIT {
         refusedMidway(upload("/api/auth/dev-token", null, true, "username"));
     }
 
+    /**
+     * After the 413 the web container throws the rest of a body away before closing; the transport's
+     * own limit (four times the application's) ends that, so no client keeps a server thread reading.
+     */
+    @Test
+    void aBodyThatNeverEndsIsCutOffByTheTransport() throws Exception {
+        Upload upload = upload("/api/auth/dev-token", null, true, "username", ENDLESS);
+
+        assertTooLarge(upload);
+        assertTrue(upload.sentInAll < ENDLESS, "the server stopped reading: " + upload.sentInAll + " of " + ENDLESS + " sent");
+        assertTrue(upload.sentInAll <= 4 * LIMIT + 8 * 1024 * 1024, "it stopped near four times the limit: " + upload.sentInAll);
+    }
+
     /** The limit still admits the contract's largest text sent the most expensive way: every character escaped. */
     @Test
     void theLargestSourceWithEveryCharacterEscapedFitsUnderTheDefaultLimit() {
@@ -103,7 +118,6 @@ class RequestBodyLimitIT {
         assertTrue(upload.sentWhenAnswered < LIMIT,
                 "answered before the client could even send the limit's worth: " + upload.sentWhenAnswered + " bytes sent");
         assertTrue(upload.connectionClosed, "the connection is closed after the answer");
-        assertTrue(upload.sentInAll < BODY, "the server stopped taking the body: " + upload.sentInAll + " of " + BODY + " sent");
     }
 
     private static void refusedMidway(Upload upload) {
@@ -134,6 +148,10 @@ class RequestBodyLimitIT {
 
     /** Sends a 40 MB JSON object with one long text field on one thread while reading the answer on this one. */
     private static Upload upload(String path, String token, boolean chunked, String field) throws Exception {
+        return upload(path, token, chunked, field, BODY);
+    }
+
+    private static Upload upload(String path, String token, boolean chunked, String field, long size) throws Exception {
         int port = Api.base().getPort();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(120_000);
@@ -143,7 +161,7 @@ class RequestBodyLimitIT {
             if (token != null) {
                 head.append("Authorization: Bearer ").append(token).append("\r\n");
             }
-            head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + BODY + "\r\n").append("\r\n");
+            head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n").append("\r\n");
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
@@ -151,7 +169,7 @@ class RequestBodyLimitIT {
             AtomicBoolean sending = new AtomicBoolean(true);
             Thread sender = new Thread(() -> {
                 try {
-                    send(out, chunked, field, sent);
+                    send(out, chunked, field, size, sent);
                 } catch (IOException refused) {
                     // the server closed the connection: it takes no more
                 } finally {
@@ -185,14 +203,14 @@ class RequestBodyLimitIT {
         }
     }
 
-    /** {@code {"<field>": "aaaa...} in 64 KiB pieces up to 40 MB: valid JSON as far as it goes, so nothing stops it early. */
-    private static void send(OutputStream out, boolean chunked, String field, AtomicLong sent) throws IOException {
+    /** {@code {"<field>": "aaaa...} in 64 KiB pieces up to {@code size} bytes: valid JSON as far as it goes, so nothing stops it early. */
+    private static void send(OutputStream out, boolean chunked, String field, long size, AtomicLong sent) throws IOException {
         byte[] piece = new byte[64 * 1024];
         Arrays.fill(piece, (byte) 'a');
         byte[] start = ("{\"" + field + "\": \"").getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(start, 0, piece, 0, start.length);
-        while (sent.get() < BODY) {
-            int length = (int) Math.min(piece.length, BODY - sent.get());
+        while (sent.get() < size) {
+            int length = (int) Math.min(piece.length, size - sent.get());
             if (chunked) {
                 out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             }
