@@ -136,11 +136,12 @@ public class ChatSessionsResource {
     @Path("{id}")
     public SessionJson update(@PathParam("id") String id, @NotNull(message = ApiError.BODY_REQUIRED) @Valid SessionChanges changes) {
         ChatSession session = sessions.get(user.id(), id);
-        if (changes.title() != null) {
-            session.retitle(changes.title().strip());
-        }
+        // Checked before anything changes: a refusal does not roll the title back.
         if (changes.modelOverride() != null && !changes.modelOverride().isEmpty()) {
             modelName(changes.modelOverride());
+        }
+        if (changes.title() != null) {
+            session.retitle(changes.title().strip());
         }
         if (changes.modelOverride() != null) {
             session.overrideModel(changes.modelOverride());
