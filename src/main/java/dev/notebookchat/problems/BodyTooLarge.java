@@ -18,11 +18,8 @@ public class BodyTooLarge extends IOException {
 
     public static final String SETTING = "notebookchat.http.max-request-bytes";
 
-    private final long limit;
-
     public BodyTooLarge(long limit) {
         super(message(limit));
-        this.limit = limit;
     }
 
     public static String message(long limit) {
@@ -31,7 +28,7 @@ public class BodyTooLarge extends IOException {
 
     /**
      * The 413 body as text, for the servlet filter that answers before JAX-RS is involved.
-     * {@code Connection: close} goes with every 413: the rest of the body is never read, so the
+     * {@code Connection: close} goes with every 413: the rest of the body is not wanted, so the
      * connection cannot carry another request.
      */
     public static String json(long limit) {
@@ -40,10 +37,6 @@ public class BodyTooLarge extends IOException {
 
     public Response response() {
         return ApiError.builder(413, getMessage()).header("Connection", "close").build();
-    }
-
-    public long limit() {
-        return limit;
     }
 
     /** This refusal, if it is somewhere in {@code e}'s cause chain. */

@@ -25,8 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Just enough of a JAX-RS runtime for unit tests: responses that keep their status, entity and
- * media type. {@code new BadRequestException("...")} already builds a {@link Response}, and without
+ * Just enough of a JAX-RS runtime for unit tests: responses that keep their status, entity, media
+ * type and single-valued headers. {@code new BadRequestException("...")} already builds a {@link Response}, and without
  * a runtime on the test classpath it would fail before the code under test could throw it.
  * Everything else is unsupported, so a test that leans on more fails loudly.
  */
@@ -62,10 +62,11 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         private int status = 200;
         private Object entity;
         private MediaType type;
+        private final Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
         @Override
         public Response build() {
-            return new PlainResponse(status, entity, type);
+            return new PlainResponse(status, entity, type, headers);
         }
 
         @Override
@@ -74,6 +75,7 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
             copy.status = status;
             copy.entity = entity;
             copy.type = type;
+            copy.headers.putAll(headers);
             return copy;
         }
 
@@ -88,7 +90,7 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         @Override public Response.ResponseBuilder allow(Set<String> methods) { throw unsupported(); }
         @Override public Response.ResponseBuilder cacheControl(CacheControl cacheControl) { throw unsupported(); }
         @Override public Response.ResponseBuilder encoding(String encoding) { throw unsupported(); }
-        @Override public Response.ResponseBuilder header(String name, Object value) { throw unsupported(); }
+        @Override public Response.ResponseBuilder header(String name, Object value) { headers.put(name, String.valueOf(value)); return this; }
         @Override public Response.ResponseBuilder replaceAll(MultivaluedMap<String, Object> headers) { throw unsupported(); }
         @Override public Response.ResponseBuilder language(String language) { throw unsupported(); }
         @Override public Response.ResponseBuilder language(Locale language) { throw unsupported(); }
@@ -111,11 +113,13 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         private final int status;
         private final Object entity;
         private final MediaType type;
+        private final Map<String, String> headers;
 
-        PlainResponse(int status, Object entity, MediaType type) {
+        PlainResponse(int status, Object entity, MediaType type, Map<String, String> headers) {
             this.status = status;
             this.entity = entity;
             this.type = type;
+            this.headers = Map.copyOf(headers);
         }
 
         @Override public int getStatus() { return status; }
@@ -153,6 +157,8 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         @Override public Link.Builder getLinkBuilder(String relation) { throw unsupported(); }
         @Override public MultivaluedMap<String, Object> getMetadata() { throw unsupported(); }
         @Override public MultivaluedMap<String, String> getStringHeaders() { throw unsupported(); }
-        @Override public String getHeaderString(String name) { throw unsupported(); }
+        @Override public String getHeaderString(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+        }
     }
 }
