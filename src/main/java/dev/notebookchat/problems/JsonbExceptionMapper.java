@@ -11,6 +11,6 @@ public class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
 
     @Override
     public Response toResponse(JsonbException e) {
-        return ApiError.response(400, "The request body is not valid JSON of the expected shape.");
+        return BodyTooLarge.in(e).map(BodyTooLarge::response).orElseGet(() -> ApiError.response(400, "The request body is not valid JSON of the expected shape."));
     }
 }

@@ -24,6 +24,10 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
 
     @Override
     public Response toResponse(Exception e) {
+        var tooLarge = BodyTooLarge.in(e);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get().response();
+        }
         if (isDatabaseFault(e)) {
             LOG.log(Level.WARNING, "Database unavailable", e);
             return ApiError.response(503, "The database is unavailable right now. Try again shortly.");

@@ -11,6 +11,6 @@ public class UnreadableBodyMapper implements ExceptionMapper<ProcessingException
 
     @Override
     public Response toResponse(ProcessingException e) {
-        return ApiError.response(400, "The request body is not valid JSON of the expected shape.");
+        return BodyTooLarge.in(e).map(BodyTooLarge::response).orElseGet(() -> ApiError.response(400, "The request body is not valid JSON of the expected shape."));
     }
 }

@@ -16,6 +16,10 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
 
     @Override
     public Response toResponse(WebApplicationException e) {
+        var tooLarge = BodyTooLarge.in(e);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get().response();
+        }
         int status = e.getResponse().getStatus();
         Response.ResponseBuilder answer = ApiError.builder(status, ownMessage(e.getMessage()) ? e.getMessage() : plainMessage(status));
         // How long to wait is part of a 429 or 503 refusal; a client that is not told retries at once.

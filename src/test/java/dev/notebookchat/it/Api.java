@@ -159,6 +159,20 @@ public final class Api {
         }
     }
 
+    /**
+     * A JSON body of {@code bytes} bytes (an object of white space). The client waits for
+     * {@code 100 Continue} before sending it, so a server that refuses it unread is seen answering,
+     * not cutting the connection mid-write.
+     */
+    public Response sendBodyOf(long bytes, String method, String path) {
+        byte[] body = new byte[Math.toIntExact(bytes)];
+        java.util.Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        body[body.length - 1] = '}';
+        return send(request(path).expectContinue(true).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     // Shortcuts for the objects most tests need.
 
     /** A JSON object of string fields: {@code object("name", "Coffee", "description", "Beans")}. */

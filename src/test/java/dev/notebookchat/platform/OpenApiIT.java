@@ -222,6 +222,27 @@ class OpenApiIT {
         assertDocumentedError("POST /api/notebooks/{id}/sources", alice.post("api/notebooks/" + notebook + "/sources",
                 Json.createObjectBuilder().add("title", "Too long").add("content", "x".repeat(2_000_001)).build()),
                 413, "payload_too_large");
+        assertDocumentedError("POST /api/notebooks", alice.sendBodyOf(16L * 1024 * 1024 + 1, "POST", "api/notebooks"),
+                413, "payload_too_large");
+        assertDocumentedError("POST /api/auth/dev-token", Api.anonymous().sendBodyOf(16L * 1024 * 1024 + 1, "POST", "api/auth/dev-token"),
+                413, "payload_too_large");
+    }
+
+    /** The byte limit holds on every endpoint, so every operation documents its 413. */
+    @Test
+    void everyOperationDocumentsTheByteLimit() {
+        JsonObject paths = document.getJsonObject("paths");
+        for (String path : paths.keySet()) {
+            for (String method : List.of("get", "post", "put", "delete")) {
+                JsonObject op = paths.getJsonObject(path).getJsonObject(method);
+                if (op != null) {
+                    JsonObject tooLarge = op.getJsonObject("responses").getJsonObject("413");
+                    assertNotNull(tooLarge, method.toUpperCase() + " " + path + " documents 413");
+                }
+            }
+        }
+        assertTrue(document.getJsonObject("components").getJsonObject("responses").getJsonObject("PayloadTooLarge")
+                .getString("description").contains("notebookchat.http.max-request-bytes"));
     }
 
     // The document, read as a client would.

@@ -36,6 +36,7 @@ class ValidationIT {
     static final int MAX_MESSAGE = 32_000;
     static final int MAX_TITLE = 200;
     static final int MAX_CONTENT = 2_000_000;
+    static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -88,6 +89,31 @@ class ValidationIT {
         }
 
         assertEquals(before, alicesData());
+    }
+
+    /**
+     * One byte over {@code notebookchat.http.max-request-bytes} (16 MiB) is a 413 on every call that
+     * takes a body, and on the dev login without a token. The client waits for {@code 100 Continue}
+     * before sending the body, so the refusal arrives as an answer, not as a connection cut mid-write.
+     */
+    @Test
+    void aBodyOverTheByteLimitIsA413EverywhereAndChangesNothing() {
+        Map<String, String> before = alicesData();
+
+        for (List<String> write : everyWrite()) {
+            String message = assertError(overLimit(alice, write.get(0), write.get(1)), 413, "payload_too_large");
+            assertEquals(TOO_LARGE, message, write.toString());
+        }
+        assertEquals(TOO_LARGE, assertError(overLimit(Api.anonymous(), "POST", "api/auth/dev-token"), 413, "payload_too_large"));
+        assertEquals(TOO_LARGE, assertError(overLimit(Api.anonymous(), "POST", "api/notebooks"), 413, "payload_too_large"));
+
+        assertEquals(before, alicesData());
+    }
+
+    static final String TOO_LARGE = "The request body is larger than the limit of 16777216 bytes (notebookchat.http.max-request-bytes).";
+
+    static Api.Response overLimit(Api caller, String method, String path) {
+        return caller.sendBodyOf(MAX_REQUEST_BYTES + 1, method, path);
     }
 
     /** The control for the refusals above: JSON punctuation inside strings is text like any other. */
@@ -287,6 +313,42 @@ class ValidationIT {
         assertError(alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", "gpt-4o-mini")), 400, "bad_request");
 
         assertEquals(before, alicesData());
+    }
+
+    /**
+     * Sessions and turns read model names by one rule: a name every turn would refuse is refused when
+     * the session is created or changed, in the same words.
+     */
+    @Test
+    void aSessionRefusesAModelOverrideATurnWouldRefuseInTheSameWords() {
+        Map<String, String> before = alicesData();
+
+        for (String model : List.of("OpenAI/gpt-4o", "gpt-4o-mini", "openai/gpt 4o", "/gpt-4o", "openrouter//gpt")) {
+            String atTurn = assertError(send("POST", "api/chat/execute", withModel(model)), 400, "bad_request");
+            String atCreate = assertError(alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", model)),
+                    400, "bad_request");
+            String atChange = assertError(alice.put("api/chat/sessions/" + session, object("model_override", model)),
+                    400, "bad_request");
+            assertEquals(atTurn, atCreate, model);
+            assertEquals(atTurn, atChange, model);
+        }
+        assertError(alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", "")), 400, "bad_request");
+        assertEquals("model_override 'OpenAI/gpt-4o' is not a model name: \"OpenAI\" is not a provider name "
+                + "(lower-case letters, digits, _ and -)",
+                assertError(alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", "OpenAI/gpt-4o")),
+                        400, "bad_request"));
+
+        assertEquals(before, alicesData());
+    }
+
+    /** The control: every model the list offers is one a session takes. */
+    @Test
+    void everyListedModelIsOneASessionTakes() {
+        for (JsonObject model : alice.get("api/models").array().getValuesAs(JsonObject.class)) {
+            Api.Response created = alice.post("api/chat/sessions", object("notebook_id", notebook, "model_override", model.getString("id")));
+            assertEquals(201, created.status(), created.body());
+            assertEquals(model.getString("id"), created.json().getString("model_override"));
+        }
     }
 
     @Test

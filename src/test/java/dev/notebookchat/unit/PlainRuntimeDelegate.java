@@ -158,6 +158,9 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         @Override public Link.Builder getLinkBuilder(String relation) { throw unsupported(); }
         @Override public MultivaluedMap<String, Object> getMetadata() { return headers; }
         @Override public MultivaluedMap<String, String> getStringHeaders() { throw unsupported(); }
-        @Override public String getHeaderString(String name) { throw unsupported(); }
+        @Override public String getHeaderString(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                    .flatMap(h -> h.getValue().stream()).map(String::valueOf).findFirst().orElse(null);
+        }
     }
 }

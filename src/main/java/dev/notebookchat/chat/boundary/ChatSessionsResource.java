@@ -8,6 +8,7 @@ import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
+import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -50,9 +51,6 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatSessionsResource {
 
-    static final String MODEL_PATTERN = "[^/\\s]+/\\S+";
-    static final String MODEL_MESSAGE = "must name a model as provider/model, e.g. local/extractive";
-
     @Inject
     Notebooks notebooks;
 
@@ -70,12 +68,12 @@ public class ChatSessionsResource {
 
     public record NewSession(@NotBlank String notebookId,
                              @Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
-                             @Size(max = 200) @Pattern(regexp = MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
+                             @Size(max = 200) @ValidText String modelOverride) {
     }
 
-    /** An empty {@code model_override} clears it. */
+    /** An empty {@code model_override} clears it. The model's syntax is ModelRef's, checked in {@link #modelName}. */
     public record SessionChanges(@Size(min = 1, max = 200) @Pattern(regexp = ValidText.NOT_BLANK, message = "must not be blank") @ValidText String title,
-                                 @Size(max = 200) @Pattern(regexp = "|" + MODEL_PATTERN, message = MODEL_MESSAGE) @ValidText String modelOverride) {
+                                 @Size(max = 200) @ValidText String modelOverride) {
     }
 
     public record SessionJson(String id, String notebookId, String title, Instant created, Instant updated,
@@ -111,6 +109,7 @@ public class ChatSessionsResource {
     @POST
     public Response create(@NotNull(message = ApiError.BODY_REQUIRED) @Valid NewSession request) {
         var notebook = notebooks.get(user.id(), request.notebookId());
+        modelName(request.modelOverride());
         ChatSession session = sessions.create(notebook, request.title() == null ? null : request.title().strip(),
                 request.modelOverride());
         return Response.status(Response.Status.CREATED).entity(SessionJson.of(session, 0)).build();
@@ -137,6 +136,10 @@ public class ChatSessionsResource {
     @Path("{id}")
     public SessionJson update(@PathParam("id") String id, @NotNull(message = ApiError.BODY_REQUIRED) @Valid SessionChanges changes) {
         ChatSession session = sessions.get(user.id(), id);
+        // Checked before anything changes: a refusal does not roll the title back.
+        if (changes.modelOverride() != null && !changes.modelOverride().isEmpty()) {
+            modelName(changes.modelOverride());
+        }
         if (changes.title() != null) {
             session.retitle(changes.title().strip());
         }
@@ -144,6 +147,17 @@ public class ChatSessionsResource {
             session.overrideModel(changes.modelOverride());
         }
         return SessionJson.of(session, sessions.messages(session).size());
+    }
+
+    /** A model the session is to use is refused now, with the words a turn would use, not at every turn after. */
+    private static void modelName(String model) {
+        if (model != null) {
+            try {
+                ModelRef.parse(model);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(ModelRef.refusal(model, e));
+            }
+        }
     }
 
     @DELETE

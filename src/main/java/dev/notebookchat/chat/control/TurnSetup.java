@@ -125,7 +125,7 @@ public class TurnSetup {
         try {
             return ModelRef.parse(chosen);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("model_override '" + chosen + "' is not a model name: " + e.getMessage());
+            throw new BadRequestException(ModelRef.refusal(chosen, e));
         }
     }
 

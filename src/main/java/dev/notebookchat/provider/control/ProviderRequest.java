@@ -22,6 +22,17 @@ public record ProviderRequest(String model, URI baseUrl, String apiKey, String s
         documents = List.copyOf(documents);
     }
 
+    /**
+     * A record prints every component, and this one would print the key (and the user's notebook):
+     * a log line gets the shape of the request only.
+     */
+    @Override
+    public String toString() {
+        return "ProviderRequest[model=" + model + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "(hidden)")
+                + ", system=" + (system == null ? 0 : system.length()) + " characters, messages=" + messages.size()
+                + ", documents=" + documents.size() + ", streaming=" + streaming + "]";
+    }
+
     /** The user's latest message. */
     public String question() {
         return messages.isEmpty() ? "" : messages.get(messages.size() - 1).content();

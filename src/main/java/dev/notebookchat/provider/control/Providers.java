@@ -265,7 +265,11 @@ public class Providers {
                         JsonObject entry = model.asJsonObject();
                         String name = WireJson.string(entry, "name") != null ? WireJson.string(entry, "name") : WireJson.string(entry, "model");
                         if (name != null) {
-                            found.add(new ModelRef("ollama", name));
+                            try {
+                                found.add(new ModelRef("ollama", name));
+                            } catch (IllegalArgumentException notOurs) {
+                                // a name no turn could ask for (a space in it): not offered
+                            }
                         }
                     }
                 }

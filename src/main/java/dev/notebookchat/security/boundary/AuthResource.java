@@ -29,6 +29,12 @@ public class AuthResource {
     }
 
     public record DevToken(String token, long expiresIn) {
+
+        /** A record prints every component; a bearer token must never reach a log. */
+        @Override
+        public String toString() {
+            return "DevToken[token=(hidden), expires_in=" + expiresIn + "]";
+        }
     }
 
     @POST

@@ -25,4 +25,13 @@ class ModelRefTest {
     void rejectsMalformedNames(String name) {
         assertThrows(IllegalArgumentException.class, () -> ModelRef.parse(name));
     }
+
+    /** Sessions and turns both word a refusal with this, so a session never keeps a name every turn would refuse. */
+    @Test
+    void refusesAProviderNameWithCapitalsAndSaysWhy() {
+        IllegalArgumentException why = assertThrows(IllegalArgumentException.class, () -> ModelRef.parse("OpenAI/gpt-4o"));
+
+        assertEquals("model_override 'OpenAI/gpt-4o' is not a model name: \"OpenAI\" is not a provider name "
+                + "(lower-case letters, digits, _ and -)", ModelRef.refusal("OpenAI/gpt-4o", why));
+    }
 }

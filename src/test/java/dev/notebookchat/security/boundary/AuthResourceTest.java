@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A deployed WAR keeps the dev login off: the endpoint then answers 404 like any unknown path. */
@@ -28,5 +29,15 @@ class AuthResourceTest {
                 () -> resource.devToken(new AuthResource.DevTokenRequest("alice")));
         assertEquals("Dev login is disabled on this server.", refused.getMessage());
         assertEquals(404, refused.getResponse().getStatus());
+    }
+
+    @Test
+    void anIssuedTokenNeverPrintsItself() {
+        String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+        String printed = new AuthResource.DevToken(token, 3600).toString();
+
+        assertEquals("DevToken[token=(hidden), expires_in=3600]", printed);
+        assertFalse(printed.contains("eyJ"), printed);
+        assertTrue(new AuthResource.DevToken(token, 3600).token().equals(token), "the JSON answer still carries it");
     }
 }

@@ -1,0 +1,242 @@
+package dev.notebookchat.platform;
+
+import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Deployments;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A 40 MB body is refused with the JSON 413 whoever sends it, to whichever endpoint, declared or
+ * chunked, before the server has taken it in: a declared length at once, before the client could
+ * even have sent the limit's worth, a chunked one at the limit (16 MiB), while the client is still
+ * sending. A raw socket sends the body, so the test sees how much the server had taken when it
+ * answered; an answer before the body is complete means the body was never held whole.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RequestBodyLimitIT {
+
+    static final long LIMIT = 16L * 1024 * 1024;
+    static final long BODY = 40L * 1000 * 1000;
+    static final long ENDLESS = 400L * 1000 * 1000;
+    static final String MESSAGE = "The request body is larger than the limit of 16777216 bytes (notebookchat.http.max-request-bytes).";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    // ---- a declared Content-Length over the limit: refused before a byte is read -----------------------
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedAtOnceWithAToken() throws Exception {
+        String token = Api.newUser("big").token();
+        refusedWithoutReading(upload("/api/notebooks", token, false, "name"));
+        refusedWithoutReading(upload("/api/auth/dev-token", token, false, "username"));
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedAtOnceWithoutAToken() throws Exception {
+        refusedWithoutReading(upload("/api/notebooks", null, false, "name"));
+        refusedWithoutReading(upload("/api/auth/dev-token", null, false, "username"));
+    }
+
+    // ---- a chunked body: counted as it streams, refused at the first byte past the limit ----------------
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWhileItIsStillBeingSentWithAToken() throws Exception {
+        String token = Api.newUser("big").token();
+        refusedMidway(upload("/api/notebooks", token, true, "name"));
+        refusedMidway(upload("/api/auth/dev-token", token, true, "username"));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWhileItIsStillBeingSentWithoutAToken() throws Exception {
+        refusedMidway(upload("/api/notebooks", null, true, "name"));
+        refusedMidway(upload("/api/auth/dev-token", null, true, "username"));
+    }
+
+    /**
+     * After the 413 the web container throws the rest of a body away before closing; the transport's
+     * own limit (four times the application's) ends that, so no client keeps a server thread reading.
+     */
+    @Test
+    void aBodyThatNeverEndsIsCutOffByTheTransport() throws Exception {
+        Upload upload = upload("/api/auth/dev-token", null, true, "username", ENDLESS);
+
+        assertTooLarge(upload);
+        assertTrue(upload.sentInAll < ENDLESS, "the server stopped reading: " + upload.sentInAll + " of " + ENDLESS + " sent");
+        assertTrue(upload.sentInAll <= 4 * LIMIT + 8 * 1024 * 1024, "it stopped near four times the limit: " + upload.sentInAll);
+    }
+
+    /** The limit still admits the contract's largest text sent the most expensive way: every character escaped. */
+    @Test
+    void theLargestSourceWithEveryCharacterEscapedFitsUnderTheDefaultLimit() {
+        Api alice = Api.newUser("alice");
+        String notebook = alice.createNotebook("Big");
+        String escaped = "\\u00e9".repeat(2_000_000);
+        String body = "{\"title\": \"All escaped\", \"content\": \"" + escaped + "\"}";
+        assertTrue(body.length() > 12_000_000 && body.length() < LIMIT, "a 12 MB body: " + body.length());
+
+        Api.Response created = alice.post("api/notebooks/" + notebook + "/sources", body);
+
+        assertEquals(201, created.status(), created.body().length() > 300 ? created.body().substring(0, 300) : created.body());
+        assertEquals("é".repeat(2_000_000), created.json().getString("content"));
+    }
+
+    // ---- checks ----------------------------------------------------------------------------------------
+
+    private static void refusedWithoutReading(Upload upload) {
+        assertTooLarge(upload);
+        assertTrue(upload.answeredAfter.compareTo(Duration.ofSeconds(1)) <= 0,
+                "answered within a second, not after " + upload.answeredAfter.toMillis() + " ms");
+        assertTrue(upload.sentWhenAnswered < LIMIT,
+                "answered before the client could even send the limit's worth: " + upload.sentWhenAnswered + " bytes sent");
+        assertTrue(upload.connectionClosed, "the connection is closed after the answer");
+    }
+
+    private static void refusedMidway(Upload upload) {
+        assertTooLarge(upload);
+        assertTrue(upload.sentWhenAnswered < BODY,
+                "answered while the client was still sending: " + upload.sentWhenAnswered + " of " + BODY + " bytes sent");
+        assertTrue(upload.connectionClosed, "the connection is closed after the answer");
+    }
+
+    private static void assertTooLarge(Upload upload) {
+        assertEquals(413, upload.status, upload.toString());
+        assertEquals("close", upload.headers.get("connection").toLowerCase(Locale.ROOT), upload.toString());
+        assertTrue(upload.headers.get("content-type").startsWith("application/json"), upload.toString());
+        assertEquals("nosniff", upload.headers.get("x-content-type-options"), "security headers on the refusal too");
+        JsonObject error;
+        try (var reader = Json.createReader(new StringReader(upload.body))) {
+            error = reader.readObject();
+        }
+        assertEquals(Json.createObjectBuilder().add("error", "payload_too_large").add("message", MESSAGE).build(), error);
+    }
+
+    // ---- the raw client ---------------------------------------------------------------------------------
+
+    /** What the client saw: the answer, how much it had sent when the answer came, and how much in all. */
+    record Upload(int status, Map<String, String> headers, String body, Duration answeredAfter, long sentWhenAnswered,
+                  long sentInAll, boolean connectionClosed) {
+    }
+
+    /** Sends a 40 MB JSON object with one long text field on one thread while reading the answer on this one. */
+    private static Upload upload(String path, String token, boolean chunked, String field) throws Exception {
+        return upload(path, token, chunked, field, BODY);
+    }
+
+    private static Upload upload(String path, String token, boolean chunked, String field, long size) throws Exception {
+        int port = Api.base().getPort();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(120_000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n")
+                    .append("Content-Type: application/json\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n").append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            AtomicLong sent = new AtomicLong();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            Thread sender = new Thread(() -> {
+                try {
+                    send(out, chunked, field, size, sent);
+                } catch (IOException refused) {
+                    // the server closed the connection: it takes no more
+                } finally {
+                    sending.set(false);
+                }
+            }, "oversized-upload");
+            long start = System.nanoTime();
+            sender.start();
+
+            InputStream in = socket.getInputStream();
+            String statusLine = readLine(in);
+            Duration answeredAfter = Duration.ofNanos(System.nanoTime() - start);
+            long sentWhenAnswered = sent.get();
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+            boolean closed;
+            try {
+                closed = in.read() == -1;
+            } catch (SocketTimeoutException | java.net.SocketException reset) {
+                closed = !(reset instanceof SocketTimeoutException);
+            }
+            socket.shutdownOutput();
+            sender.join(120_000);
+            assertTrue(!sending.get(), "the sender finished or was cut off");
+            return new Upload(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8),
+                    answeredAfter, sentWhenAnswered, sent.get(), closed);
+        }
+    }
+
+    /** {@code {"<field>": "aaaa...} in 64 KiB pieces up to {@code size} bytes: valid JSON as far as it goes, so nothing stops it early. */
+    private static void send(OutputStream out, boolean chunked, String field, long size, AtomicLong sent) throws IOException {
+        byte[] piece = new byte[64 * 1024];
+        Arrays.fill(piece, (byte) 'a');
+        byte[] start = ("{\"" + field + "\": \"").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(start, 0, piece, 0, start.length);
+        while (sent.get() < size) {
+            int length = (int) Math.min(piece.length, size - sent.get());
+            if (chunked) {
+                out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write(piece, 0, length);
+            if (chunked) {
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            sent.addAndGet(length);
+            Arrays.fill(piece, 0, start.length, (byte) 'a');
+        }
+        if (chunked) {
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b == -1) {
+                throw new IOException("the connection closed before an answer: " + line);
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+}
