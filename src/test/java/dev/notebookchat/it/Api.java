@@ -148,8 +148,13 @@ public final class Api {
     }
 
     public Response send(HttpRequest.Builder request) {
+        return send(HTTP, request);
+    }
+
+    /** Through a client of the caller's, e.g. one whose connections a test lets go of afterwards. */
+    public static Response send(HttpClient client, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -85,8 +85,14 @@ public final class EventStream {
 
     private static Result read(HttpRequest.Builder request, java.util.function.Consumer<Event> onEvent,
                                java.util.function.Predicate<Event> enough) {
+        return read(Api.HTTP, request, onEvent, enough);
+    }
+
+    /** As {@link #readThenHangUp}, through a client of the caller's (one whose connections a test can let go of). */
+    public static Result read(java.net.http.HttpClient client, HttpRequest.Builder request,
+                              java.util.function.Consumer<Event> onEvent, java.util.function.Predicate<Event> enough) {
         try {
-            HttpResponse<InputStream> response = Api.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
                     return new Result(response.statusCode(), response, List.of(), List.of(),
