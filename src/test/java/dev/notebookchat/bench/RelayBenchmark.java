@@ -75,6 +75,7 @@ public final class RelayBenchmark {
             return switch (kind) {
                 case "rate" -> level + " turns/s";
                 case "streams" -> level + " streams x 20 tokens/s";
+                case "warmup" -> "warm-up";
                 default -> "ramp to " + level + " streams x 1 token/s";
             };
         }
@@ -186,6 +187,20 @@ public final class RelayBenchmark {
                 heap = ServerHeap.connect(pathOrNull(p.getProperty("benchmark.server.jmx-address-file", "")));
                 prepareClients(integer("benchmark.users", 50, 1, 1000));
             }
+            int warmup = integer("benchmark.warmup-turns", 300, 0, 10_000);
+            if (warmup > 0) {
+                // Unmeasured: a freshly started JVM compiles its hot paths during the first thousands of calls.
+                Load load = new Load("warmup", 50, "paced-5-0", warmup, 50, 5);
+                for (String target : targets) {
+                    log("Warm-up through " + target + ": " + warmup + " turns at 50/s");
+                    if ("nginx".equals(target)) {
+                        runLoad(load, RelayProbe.Via.NGINX, nginx, null, null);
+                    } else {
+                        runLoad(load, RelayProbe.Via.APP, null, server, heap);
+                    }
+                }
+                fake.reset();
+            }
             String loadBefore = ProcTotals.loadAverage();
             List<RelayReport.Row> rows = new ArrayList<>();
             for (Load load : loads) {
@@ -275,7 +290,7 @@ public final class RelayBenchmark {
         Runnable sample = () -> {
             ProcTotals now = ProcTotals.of(allPids.get());
             MemoryUsage used = heap == null ? null : heap.heap();
-            RelayReport.Sample s = new RelayReport.Sample((System.nanoTime() - start) / 1e9, open.get(), now.rssKb(), now.threads(),
+            RelayReport.Sample s = new RelayReport.Sample(Math.max(0, System.nanoTime() - start) / 1e9, open.get(), now.rssKb(), now.threads(),
                     now.openFiles(), used == null ? -1 : used.getUsed(), used == null ? -1 : used.getCommitted());
             synchronized (series) {
                 series.add(s);
