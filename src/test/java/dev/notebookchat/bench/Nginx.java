@@ -82,6 +82,8 @@ final class Nginx implements AutoCloseable {
                 .redirectOutput(dir.resolve("logs/stdout.log").toFile())
                 .start();
         Nginx nginx = new Nginx(dir, port, process);
+        // Also when the benchmark is interrupted (Ctrl-C): no nginx outlives the run.
+        Runtime.getRuntime().addShutdownHook(new Thread(nginx::close, "stop-nginx"));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -131,7 +133,7 @@ final class Nginx implements AutoCloseable {
 
     /** Graceful stop (SIGQUIT lets workers finish), then SIGTERM, then SIGKILL; the workers go with the master. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!process.isAlive()) {
             return;
         }

@@ -485,6 +485,7 @@ public final class RelayBenchmark {
         machine.put("load average at end", ProcTotals.loadAverage());
         machine.put("open-file limit of the benchmark JVM", Long.toString(openFileLimit()));
         machine.put("clock ticks per second", Long.toString(clockTicks()));
+        machine.put("net.core.somaxconn (caps every accept backlog)", readQuietly(Path.of("/proc/sys/net/core/somaxconn")));
         return machine;
     }
 
@@ -516,6 +517,14 @@ public final class RelayBenchmark {
             // unknown
         }
         return -1;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static long clockTicks() {
