@@ -276,6 +276,7 @@ public final class RelayBenchmark {
         java.util.function.Supplier<List<Long>> pids = via == RelayProbe.Via.APP ? () -> List.of(server.pid()) : nginx::workerPids;
         java.util.function.Supplier<List<Long>> allPids = via == RelayProbe.Via.APP ? pids
                 : () -> { List<Long> all = new ArrayList<>(nginx.workerPids()); all.add(nginx.masterPid()); return all; };
+        long ticks = clockTicks();
         Queue<RelayProbe.Result> results = new ConcurrentLinkedQueue<>();
         AtomicInteger open = new AtomicInteger();
         RelayReport.Peaks peaks = new RelayReport.Peaks();
@@ -285,10 +286,10 @@ public final class RelayBenchmark {
             streams[i] = new CompletableFuture<>();
         }
         long benchCpuBefore = benchCpuNanos();
-        ProcTotals before = ProcTotals.of(pids.get());
+        ProcTotals before = ProcTotals.of(pids.get(), ticks);
         long start = System.nanoTime() + 200_000_000L; // time to schedule them all before the first is due
         Runnable sample = () -> {
-            ProcTotals now = ProcTotals.of(allPids.get());
+            ProcTotals now = ProcTotals.of(allPids.get(), ticks);
             MemoryUsage used = heap == null ? null : heap.heap();
             RelayReport.Sample s = new RelayReport.Sample(Math.max(0, System.nanoTime() - start) / 1e9, open.get(), now.rssKb(), now.threads(),
                     now.openFiles(), used == null ? -1 : used.getUsed(), used == null ? -1 : used.getCommitted());
@@ -319,11 +320,10 @@ public final class RelayBenchmark {
         sampling.cancel(false);
         sampler.submit(() -> { }).get(10, TimeUnit.SECONDS);
         sample.run();
-        ProcTotals after = ProcTotals.of(pids.get());
+        ProcTotals after = ProcTotals.of(pids.get(), ticks);
         long wall = System.nanoTime() - start;
         long benchCpu = benchCpuNanos() - benchCpuBefore;
-        double cpuMillis = before.cpuTicks() < 0 || after.cpuTicks() < 0 ? -1
-                : (after.cpuTicks() - before.cpuTicks()) * 1000.0 / clockTicks();
+        double cpuMillis = before.cpuNanos() < 0 || after.cpuNanos() < 0 ? -1 : (after.cpuNanos() - before.cpuNanos()) / 1e6;
         return RelayReport.Row.of(load, via == RelayProbe.Via.APP ? "app" : "nginx", results, cpuMillis, wall / 1e9,
                 100.0 * benchCpu / wall, peaks, load.kind().equals("ramp") ? series : List.of(), ProcTotals.loadAverage());
     }
