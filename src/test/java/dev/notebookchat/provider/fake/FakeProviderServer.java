@@ -79,6 +79,16 @@ public final class FakeProviderServer implements AutoCloseable {
     public static final int THINKING_FRAMES = 21;
     public static final Duration THINKING_PACING = Duration.ofMillis(100);
 
+    /**
+     * {@code paced-<tokens>-<ms>} (OpenAI format only): {@code tokens} content frames, the first at once,
+     * then one every {@code ms} milliseconds on a fixed schedule (no drift), then the usual ending.
+     * Each token's text is {@link #PACED_WORD} followed by the epoch microseconds at which it was written,
+     * e.g. {@code " tok1764500000123456"}, so a client reading the stream through any relay can tell each
+     * token's latency (arrival minus that stamp) on this machine's clock.
+     */
+    public static final java.util.regex.Pattern PACED = java.util.regex.Pattern.compile("paced-(\\d{1,6})-(\\d{1,6})");
+    public static final String PACED_WORD = "tok";
+
     private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited",
             "long-thinking", "mislabelled", "sse-as-text");
 
@@ -137,11 +147,23 @@ public final class FakeProviderServer implements AutoCloseable {
      * other name gets {@code ok}.
      */
     public static String scenario(String model) {
-        if (SCENARIOS.contains(model)) {
+        if (SCENARIOS.contains(model) || PACED.matcher(model).matches()) {
             return model;
         }
         int slash = model.indexOf('/');
-        return slash > 0 && SCENARIOS.contains(model.substring(0, slash)) ? model.substring(0, slash) : "ok";
+        if (slash > 0) {
+            String head = model.substring(0, slash);
+            if (SCENARIOS.contains(head) || PACED.matcher(head).matches()) {
+                return head;
+            }
+        }
+        return "ok";
+    }
+
+    /** Now, in microseconds since the epoch: the stamp {@code paced-…} puts in each token. */
+    public static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /** The requests for exactly this model name. */
@@ -352,6 +374,13 @@ public final class FakeProviderServer implements AutoCloseable {
             if (!streamed && ANSWERING.contains(scenario) && !("rate-limited".equals(scenario) && attempt % 2 == 1)) {
                 return whole(200, "application/json", transcript(format, "whole.json", model, key), Map.of());
             }
+            java.util.regex.Matcher paced = PACED.matcher(scenario);
+            if (paced.matches()) {
+                if (format != WireFormat.OPENAI || !streamed) {
+                    return whole(400, "application/json", "{\"error\":\"paced scenarios stream the OpenAI format only\"}", Map.of());
+                }
+                return paced(model, Integer.parseInt(paced.group(1)), Duration.ofMillis(Integer.parseInt(paced.group(2))));
+            }
             switch (scenario) {
                 case "unauthorized":
                     return whole(format == WireFormat.GEMINI ? 400 : 401, "application/json", transcript(format, "error-401.json", model, key), Map.of());
@@ -499,6 +528,29 @@ public final class FakeProviderServer implements AutoCloseable {
                 chunk(wire(format, thinking).getBytes(StandardCharsets.UTF_8));
             }
             return stream(format, answer, Duration.ZERO, false, Ending.CLEAN, false);
+        }
+
+        /** Stamped tokens on a fixed schedule; the stamp is taken just before the frame is written. */
+        private boolean paced(String model, int tokens, Duration pacing) throws IOException {
+            streamHead(WireFormat.OPENAI.streamType + "; charset=utf-8");
+            String prefix = "data: {\"id\":\"chatcmpl-paced\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
+                    + jsonEscaped(model) + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" " + PACED_WORD;
+            String suffix = "\"},\"finish_reason\":null}]}\n\n";
+            long start = System.nanoTime();
+            for (int i = 0; i < tokens; i++) {
+                long due = start + i * pacing.toNanos();
+                long wait = due - System.nanoTime();
+                if (wait > 0 && pauseSeeingClose(Duration.ofNanos(wait))) {
+                    return false;
+                }
+                chunk((prefix + epochMicros() + suffix).getBytes(StandardCharsets.UTF_8));
+            }
+            chunk(("data: {\"id\":\"chatcmpl-paced\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
+                    + jsonEscaped(model) + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return true;
         }
 
         /** {@code chunks} (on the wire as they are) at once, under {@code contentType}. */

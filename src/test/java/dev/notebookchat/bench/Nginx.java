@@ -1,0 +1,165 @@
+package dev.notebookchat.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * nginx relaying the fake provider, as the floor a pure relay reaches on this machine: a plain process
+ * ({@code nginx -p DIR -c FILE}, in the foreground, never a system service) with a configuration this
+ * class writes, started before the measured loads and always stopped after them.
+ *
+ * <p>Relay settings are those of a streaming proxy: {@code proxy_buffering off} (each frame goes on as
+ * it arrives), {@code tcp_nodelay on}, HTTP/1.1 to an upstream keep-alive pool, one worker per core.
+ */
+final class Nginx implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+
+    private Nginx(Path dir, int port, Process process) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts nginx on 127.0.0.1:{@code port} in front of 127.0.0.1:{@code upstreamPort}; waits until it accepts. */
+    static Nginx start(String binary, Path dir, int port, int upstreamPort, int maxStreams) throws IOException, InterruptedException {
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createDirectories(dir.resolve("temp"));
+        // Two descriptors per stream (client and upstream) spread over the workers, plus slack.
+        int connections = 2 * maxStreams + 1024;
+        String config = """
+                # Written by the benchmark for each run.
+                daemon off;
+                master_process on;
+                worker_processes auto;
+                worker_rlimit_nofile %1$d;
+                pid %2$s/nginx.pid;
+                error_log %2$s/logs/error.log warn;
+                events {
+                    worker_connections %1$d;
+                    multi_accept on;
+                }
+                http {
+                    access_log off;
+                    client_body_temp_path %2$s/temp/body;
+                    proxy_temp_path %2$s/temp/proxy;
+                    fastcgi_temp_path %2$s/temp/fastcgi;
+                    uwsgi_temp_path %2$s/temp/uwsgi;
+                    scgi_temp_path %2$s/temp/scgi;
+                    tcp_nodelay on;
+                    keepalive_requests 100000;
+                    upstream fake {
+                        server 127.0.0.1:%3$d;
+                        keepalive 1024;
+                        keepalive_requests 100000;
+                    }
+                    server {
+                        listen 127.0.0.1:%4$d backlog=%5$d;
+                        location / {
+                            proxy_pass http://fake;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_buffering off;
+                            proxy_request_buffering off;
+                            proxy_read_timeout 3600s;
+                        }
+                    }
+                }
+                """.formatted(connections, dir.toAbsolutePath(), upstreamPort, port, Math.max(511, maxStreams));
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(binary, "-p", dir.toAbsolutePath() + "/", "-c", file.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/stdout.log").toFile())
+                .start();
+        Nginx nginx = new Nginx(dir, port, process);
+        // Also when the benchmark is interrupted (Ctrl-C): no nginx outlives the run.
+        Runtime.getRuntime().addShutdownHook(new Thread(nginx::close, "stop-nginx"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nginx exited with " + process.exitValue() + ": "
+                        + Files.readString(dir.resolve("logs/stdout.log")) + readQuietly(dir.resolve("logs/error.log")));
+            }
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return nginx;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        nginx.close();
+        throw new IllegalStateException("nginx did not listen on " + port + " within 10 s: " + readQuietly(dir.resolve("logs/error.log")));
+    }
+
+    /** The nginx binary: {@code benchmark.nginx} if set, else {@code nginx} on the PATH or in /usr/sbin; null if none. */
+    static String binary(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long masterPid() {
+        return process.pid();
+    }
+
+    /** The worker processes (children of the master), which do all the relaying. */
+    List<Long> workerPids() {
+        return process.toHandle().children().map(ProcessHandle::pid).toList();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Graceful stop (SIGQUIT lets workers finish), then SIGTERM, then SIGKILL; the workers go with the master. */
+    @Override
+    public synchronized void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> workers = process.toHandle().children().toList();
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.isReadable(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

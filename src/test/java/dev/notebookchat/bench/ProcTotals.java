@@ -1,0 +1,76 @@
+package dev.notebookchat.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a set of processes uses, summed, from {@code /proc} (Linux only): CPU time (of the processes
+ * themselves, not of children they waited for), resident memory, threads and open file descriptors.
+ * A figure that could not be read is -1.
+ *
+ * <p>CPU time is user + system from {@code stat}, which counts in clock ticks (10 ms) and includes
+ * threads that have ended; for a single-threaded process (an nginx worker) it is the scheduler's
+ * run time from {@code schedstat} instead, in nanoseconds, as a few ticks would be too coarse to
+ * divide by the tokens nginx relays in a short load.
+ */
+record ProcTotals(long cpuNanos, long rssKb, int threads, int openFiles) {
+
+    static final ProcTotals NONE = new ProcTotals(-1, -1, -1, -1);
+
+    static ProcTotals of(List<Long> pids, long ticksPerSecond) {
+        long cpu = 0;
+        long rss = 0;
+        int threads = 0;
+        int files = 0;
+        boolean any = false;
+        for (long pid : pids) {
+            Path dir = Path.of("/proc", Long.toString(pid));
+            try {
+                String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                int own = 0;
+                for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.ISO_8859_1)) {
+                    if (line.startsWith("Threads:")) {
+                        own = Integer.parseInt(line.substring(8).strip());
+                    } else if (line.startsWith("VmRSS:")) {
+                        rss += Long.parseLong(line.substring(6).replace("kB", "").strip());
+                    }
+                }
+                threads += own;
+                long scheduled = own == 1 ? schedulerNanos(dir) : -1;
+                cpu += scheduled >= 0 ? scheduled : ticks * 1_000_000_000L / ticksPerSecond;
+                try (Stream<Path> fds = Files.list(dir.resolve("fd"))) {
+                    files += (int) fds.count();
+                }
+                any = true;
+            } catch (IOException | RuntimeException gone) {
+                // a process that ended or cannot be read adds nothing
+            }
+        }
+        return any ? new ProcTotals(cpu, rss, threads, files) : NONE;
+    }
+
+    /** The first field of {@code schedstat}: nanoseconds on a CPU (the process's main thread); -1 if unreadable. */
+    private static long schedulerNanos(Path dir) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("schedstat"), StandardCharsets.ISO_8859_1).strip().split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The system's 1-, 5- and 15-minute load averages, as /proc/loadavg has them. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.ISO_8859_1).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+}
