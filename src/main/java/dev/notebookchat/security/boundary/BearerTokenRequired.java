@@ -9,19 +9,22 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.Set;
+
 /**
  * MicroProfile JWT rejects a bad token but lets a request without one through as anonymous; every
- * call but the dev login needs a verified caller, so an anonymous one stops here with the JSON 401.
+ * call but the two that come before signing in needs a verified caller, so an anonymous one stops
+ * here with the JSON 401.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
 public class BearerTokenRequired implements ContainerRequestFilter {
 
-    static final String OPEN_PATH = "auth/dev-token";
+    static final Set<String> OPEN_PATHS = Set.of("auth/dev-token", "auth/config");
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (HttpMethod.OPTIONS.equals(request.getMethod()) || OPEN_PATH.equals(trimmed(request.getUriInfo().getPath()))) {
+        if (HttpMethod.OPTIONS.equals(request.getMethod()) || OPEN_PATHS.contains(trimmed(request.getUriInfo().getPath()))) {
             return;
         }
         if (request.getSecurityContext().getUserPrincipal() == null) {
