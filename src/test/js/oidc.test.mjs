@@ -60,6 +60,22 @@ test('the code challenge is the S256 of the verifier (RFC 7636, appendix B)', as
     'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
 });
 
+test('the scope the server names is the one asked for', async () => {
+  const visited = [];
+  const oidc = createOidc({
+    config: { issuer: ISSUER, client_id: 'spa', scope: 'openid profile offline_access api://notebookchat/chat' },
+    token: { get: () => null, set: () => {}, clear: () => {} },
+    storage: memoryStorage(),
+    location: { href: 'https://chat.example.test/', assign: (url) => visited.push(url) },
+    crypto: webcrypto,
+    fetch: async () => json(200, DISCOVERY),
+  });
+
+  await oidc.signIn();
+
+  assert.equal(new URL(visited[0]).searchParams.get('scope'), 'openid profile offline_access api://notebookchat/chat');
+});
+
 test('signing in goes to the discovered authorization endpoint with PKCE and a state', async () => {
   const t = oidcWith({ href: 'https://chat.example.test/app/?x=1#top' });
 

@@ -36,7 +36,7 @@ export class SignInError extends Error {
 
 /**
  * @param {object} deps
- * @param {{issuer: string, client_id: string}} deps.config from GET api/auth/config
+ * @param {{issuer: string, client_id: string, scope?: string}} deps.config from GET api/auth/config
  * @param {{get(): string|null, set(v: string): void, clear(): void}} deps.token where API calls read the access token
  * @param {typeof fetch} [deps.fetch]
  * @param {Storage} [deps.storage]
@@ -111,7 +111,7 @@ export function createOidc(deps) {
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', config.client_id);
     url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('scope', 'openid profile');
+    url.searchParams.set('scope', config.scope || 'openid profile');
     url.searchParams.set('state', state);
     url.searchParams.set('code_challenge', await codeChallenge(verifier, crypto.subtle));
     url.searchParams.set('code_challenge_method', 'S256');

@@ -38,6 +38,11 @@ public class AuthResource {
     @ConfigProperty(name = "notebookchat.oidc.client-id")
     Optional<String> oidcClientId;
 
+    /** Entra ID, for one, only puts the API in the audience when the page asks for the API's scope. */
+    @Inject
+    @ConfigProperty(name = "notebookchat.oidc.scope", defaultValue = "openid profile")
+    String oidcScope;
+
     public record DevTokenRequest(
             @NotNull @Pattern(regexp = "[A-Za-z0-9._@-]{1,100}",
                     message = "must be 1 to 100 letters, digits or . _ @ -") String username) {
@@ -47,7 +52,7 @@ public class AuthResource {
     }
 
     /** The identity provider the page signs in with (OpenID Connect discovery from {@code issuer}). */
-    public record Oidc(String issuer, String clientId) {
+    public record Oidc(String issuer, String clientId, String scope) {
     }
 
     public record SignInConfig(boolean devLogin, Oidc oidc) {
@@ -58,7 +63,7 @@ public class AuthResource {
     public SignInConfig config() {
         Optional<String> issuer = oidcIssuer.map(String::strip).filter(s -> !s.isEmpty());
         Optional<String> clientId = oidcClientId.map(String::strip).filter(s -> !s.isEmpty());
-        Oidc oidc = issuer.isPresent() && clientId.isPresent() ? new Oidc(issuer.get(), clientId.get()) : null;
+        Oidc oidc = issuer.isPresent() && clientId.isPresent() ? new Oidc(issuer.get(), clientId.get(), oidcScope.strip()) : null;
         return new SignInConfig(devLogin.enabled(), oidc);
     }
 

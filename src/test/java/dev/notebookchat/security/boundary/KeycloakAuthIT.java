@@ -236,7 +236,8 @@ class KeycloakAuthIT {
                 .add("dev_login", false)
                 .add("oidc", Json.createObjectBuilder()
                         .add("issuer", Keycloak.issuer(Keycloak.REALM))
-                        .add("client_id", "notebookchat-page"))
+                        .add("client_id", "notebookchat-page")
+                        .add("scope", "openid profile"))
                 .build(), config.json());
         assertError(Api.anonymous().post("api/auth/dev-token", object("username", "mallory")), 404, "not_found");
     }
