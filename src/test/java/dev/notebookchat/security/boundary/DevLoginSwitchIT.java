@@ -68,7 +68,7 @@ class DevLoginSwitchIT {
                 "NOTEBOOKCHAT_DEV_LOGIN", "true",
                 "MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwks,
                 "MP_JWT_VERIFY_ISSUER", "http://localhost:18199/realms/acme"), Map.of())) {
-            server.awaitOutput("CWWKZ0002E");
+            server.awaitOutput("CWWKZ0012I: The application notebookchat was not started.");
 
             assertTrue(server.output().contains("Dev login is on (notebookchat.dev-login, NOTEBOOKCHAT_DEV_LOGIN) but "
                     + "mp.jwt.verify.publickey.location points to " + jwks + ", not to its own key"), server.output());

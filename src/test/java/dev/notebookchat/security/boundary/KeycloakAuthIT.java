@@ -154,23 +154,30 @@ class KeycloakAuthIT {
 
     // ---- key rotation ----------------------------------------------------------------------------
 
+    /**
+     * Liberty fetches the JWKS again when a token names a key id it does not know, so a new realm key
+     * needs no restart. It keeps every key it has fetched until the server restarts, though: a key the
+     * realm removes is refused only if the server never verified a token with it (README, "Sign-in").
+     */
     @Test
-    void aNewRealmKeyIsAcceptedWithoutARestartAndARemovedOneIsRefused() {
+    void aNewRealmKeyIsAcceptedWithoutARestartAndAKeyTheRealmRemovedIsRefused() {
         String before = alice().token();
-        String oldKid = kid(before);
         assertEquals(200, Api.withToken(before).get("api/notebooks").status(), "the current key, now known to the server");
 
         Keycloak.addSigningKey("rotated-" + Instant.now().toEpochMilli());
         String after = alice().token();
 
-        assertNotEquals(oldKid, kid(after), "Keycloak signs with the new key");
+        assertNotEquals(kid(before), kid(after), "Keycloak signs with the new key");
         assertEquals(200, Api.withToken(after).get("api/notebooks").status(), "a key published after the server started");
         assertEquals(200, Api.withToken(before).get("api/notebooks").status(), "the old key is still published");
 
-        Keycloak.removeKey(oldKid);
+        Keycloak.addSigningKey("withdrawn-" + Instant.now().toEpochMilli());
+        String withdrawn = alice().token();
+        assertNotEquals(kid(after), kid(withdrawn));
+        Keycloak.removeKey(kid(withdrawn));
 
-        refused(before);
-        assertEquals(200, Api.withToken(after).get("api/notebooks").status());
+        refused(withdrawn);
+        assertEquals(200, Api.withToken(alice().token()).get("api/notebooks").status(), "the realm signs with the key before again");
     }
 
     // ---- admin -----------------------------------------------------------------------------------
