@@ -29,4 +29,19 @@ class AuthResourceTest {
         assertEquals("Dev login is disabled on this server.", refused.getMessage());
         assertEquals(404, refused.getResponse().getStatus());
     }
+
+    @Test
+    void thePageIsOfferedAnIdentityProviderOnlyWhenBothIssuerAndClientAreSet() {
+        AuthResource resource = new AuthResource();
+        resource.devLogin = new DevLogin();
+        resource.oidcScope = " openid profile ";
+        resource.oidcIssuer = java.util.Optional.of("https://sso.example.test/realms/acme");
+        resource.oidcClientId = java.util.Optional.of(" ");
+
+        assertEquals(new AuthResource.SignInConfig(false, null), resource.config());
+
+        resource.oidcClientId = java.util.Optional.of("notebookchat-page");
+        assertEquals(new AuthResource.SignInConfig(false,
+                new AuthResource.Oidc("https://sso.example.test/realms/acme", "notebookchat-page", "openid profile")), resource.config());
+    }
 }
