@@ -109,14 +109,14 @@ public class Keycloak implements LauncherSessionListener {
     /** The first start of a fresh distribution builds it first, which takes minutes on a small machine. */
     private static void awaitRealm(Process started, Path log) {
         URI discovery = address().resolve("realms/" + REALM + "/.well-known/openid-configuration");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (!answers(discovery)) {
             if (!started.isAlive()) {
                 throw new IllegalStateException("Keycloak stopped while starting (exit " + started.exitValue() + "): see " + log);
             }
             if (System.nanoTime() > deadline) {
                 started.destroyForcibly();
-                throw new IllegalStateException("Keycloak did not serve " + discovery + " within 6 minutes: see " + log);
+                throw new IllegalStateException("Keycloak did not serve " + discovery + " within 10 minutes: see " + log);
             }
             try {
                 Thread.sleep(500);
