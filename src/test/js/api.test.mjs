@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApi, ApiError, subjectOf } from '../../main/webapp/js/api.js';
+import { createApi, ApiError, subjectOf, displayNameOf } from '../../main/webapp/js/api.js';
 
 function memoryStorage() {
   const map = new Map();
@@ -147,4 +147,13 @@ test('subjectOf reads the sub claim for display', () => {
   const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   assert.equal(subjectOf(`${part({ alg: 'RS256' })}.${part({ sub: 'zoë', iss: 'x' })}.sig`), 'zoë');
   assert.equal(subjectOf('not a jwt'), null);
+});
+
+test('displayNameOf prefers preferred_username, then name, then sub', () => {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const jwt = (claims) => `${part({ alg: 'RS256' })}.${part(claims)}.sig`;
+  assert.equal(displayNameOf(jwt({ sub: '5a1e0c57', preferred_username: 'alice', name: 'Alice Admin' })), 'alice');
+  assert.equal(displayNameOf(jwt({ sub: '5a1e0c57', name: 'Alice Admin' })), 'Alice Admin');
+  assert.equal(displayNameOf(jwt({ sub: '5a1e0c57', preferred_username: ' ' })), '5a1e0c57');
+  assert.equal(displayNameOf('not a jwt'), null);
 });

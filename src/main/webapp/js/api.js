@@ -100,6 +100,9 @@ export function createApi(options = {}) {
     token,
     send,
 
+    /** Which sign-in this server offers: {dev_login, oidc: {issuer, client_id} | null}. */
+    authConfig: () => json('GET', 'api/auth/config', { auth: false }),
+
     devToken: (username) =>
       json('POST', 'api/auth/dev-token', { body: { username }, auth: false }),
 
@@ -153,14 +156,29 @@ export function createApi(options = {}) {
   };
 }
 
-/** The `sub` of a JWT, for display only (the server verifies the token, not us). */
-export function subjectOf(jwt) {
+/** The claims of a JWT, for display only (the server verifies the token, not us); null if unreadable. */
+function claimsOf(jwt) {
   try {
     const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(part.padEnd(Math.ceil(part.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes));
-    return typeof claims.sub === 'string' ? claims.sub : null;
+    return claims && typeof claims === 'object' ? claims : null;
   } catch {
     return null;
   }
+}
+
+/** The `sub` of a JWT, for display only. */
+export function subjectOf(jwt) {
+  const claims = claimsOf(jwt);
+  return typeof claims?.sub === 'string' ? claims.sub : null;
+}
+
+/** What to call the signed-in user: `preferred_username`, else `name`, else `sub` (as the server does). */
+export function displayNameOf(jwt) {
+  const claims = claimsOf(jwt);
+  for (const claim of ['preferred_username', 'name', 'sub']) {
+    if (typeof claims?.[claim] === 'string' && claims[claim].trim()) return claims[claim];
+  }
+  return null;
 }

@@ -1,7 +1,8 @@
 // The page: sign-in, then notebooks on the left, their sources and notes in the middle and
 // the chat on the right (one panel at a time on a phone).
 
-import { createApi, subjectOf } from './api.js';
+import { createApi, displayNameOf } from './api.js';
+import { createOidc } from './oidc.js';
 import { $, h, iconButton, inlineRename } from './dom.js';
 import { toast, announce } from './toast.js';
 import { createSignIn } from './auth.js';
@@ -32,7 +33,16 @@ function showError(error) {
   toast(error?.message || 'Something went wrong.', 'error');
 }
 
-const signIn = createSignIn({ api, onSignedIn: () => enter() });
+/** What the server offers for signing in, once asked; the OpenID Connect client when it names a provider. */
+let signInConfig = null;
+let oidc = null;
+
+const signIn = createSignIn({
+  api,
+  onSignedIn: () => enter(),
+  config: () => signInConfig,
+  onOidc: () => oidc.signIn(),
+});
 const library = createLibrary({ api, onError: showError });
 const chat = createChat({
   api,
@@ -175,7 +185,7 @@ async function enter() {
   signedIn = true;
   signIn.hide();
   $('app').hidden = false;
-  $('user-name').textContent = subjectOf(api.token.get()) ?? '';
+  $('user-name').textContent = displayNameOf(api.token.get()) ?? '';
   notebooks = list;
   const remembered = sessionStorage.getItem(SELECTED_NOTEBOOK);
   const first = notebooks.find((n) => n.id === remembered) ?? notebooks[0];
@@ -189,6 +199,7 @@ function signOut(message = '', kind = 'error') {
   chat.detachTurn();
   settings.close();
   api.token.clear();
+  oidc?.forget();
   sessionStorage.removeItem(SELECTED_NOTEBOOK);
   notebooks = [];
   notebookId = null;
@@ -197,10 +208,41 @@ function signOut(message = '', kind = 'error') {
   signIn.show(message, kind);
 }
 
-$('sign-out').addEventListener('click', () => signOut('You have signed out.', 'info'));
+$('sign-out').addEventListener('click', async () => {
+  if (oidc?.hasSession()) {
+    chat.detachTurn();
+    sessionStorage.removeItem(SELECTED_NOTEBOOK);
+    // ends the session at the provider too, which sends the browser back here signed out
+    if (await oidc.signOut().catch(() => false)) return;
+  }
+  signOut('You have signed out.', 'info');
+});
 
-if (api.token.get()) {
-  enter();
-} else {
-  signIn.show();
+async function start() {
+  try {
+    signInConfig = await api.authConfig();
+  } catch {
+    signInConfig = null; // an older server: the sign-in page finds out by trying
+  }
+  if (signInConfig?.oidc) {
+    oidc = createOidc({
+      config: signInConfig.oidc,
+      token: api.token,
+      onExpired: () => signOut('Your sign-in has expired. Please sign in again.'),
+    });
+    try {
+      if (await oidc.completeSignIn()) {
+        await enter();
+        return;
+      }
+    } catch (error) {
+      signIn.show(error.message);
+      return;
+    }
+    oidc.resume();
+  }
+  if (api.token.get()) enter();
+  else signIn.show();
 }
+
+start();

@@ -1,5 +1,6 @@
-// Sign-in: dev login by username where the server offers it (it answers 404 where it does
-// not), otherwise a bearer token pasted from the organisation's identity provider.
+// Sign-in, as the server offers it (GET api/auth/config): at the organisation's identity provider
+// (OpenID Connect, see oidc.js), by user name where dev login is on, or with a bearer token pasted
+// from elsewhere. A server too old to say falls back to trying the dev login (404 where it is off).
 
 import { $ } from './dom.js';
 
@@ -9,10 +10,14 @@ const DEV_LOGIN_OFF = 'notebookchat.dev-login-off';
  * @param {object} deps
  * @param {ReturnType<import('./api.js').createApi>} deps.api
  * @param {() => Promise<void>} deps.onSignedIn called once a token is stored
+ * @param {() => {dev_login: boolean, oidc: object|null} | null} deps.config what the server offers, once known
+ * @param {() => Promise<void>} deps.onOidc starts the sign-in at the identity provider
  */
-export function createSignIn({ api, onSignedIn }) {
+export function createSignIn({ api, onSignedIn, config = () => null, onOidc = async () => {} }) {
   const view = $('signin');
   const message = $('signin-message');
+  const oidcBlock = $('oidc-signin');
+  const oidcSubmit = $('oidc-submit');
   const devForm = $('dev-login-form');
   const tokenForm = $('token-form');
   const username = $('login-username');
@@ -20,6 +25,7 @@ export function createSignIn({ api, onSignedIn }) {
   const devSubmit = $('login-submit');
   const tokenSubmit = $('token-submit');
   const tokenIntro = $('token-intro');
+  const useToken = $('use-token');
 
   function showMessage(text, kind = 'error') {
     message.textContent = text;
@@ -27,21 +33,40 @@ export function createSignIn({ api, onSignedIn }) {
     message.hidden = !text;
   }
 
+  function devLoginOffered() {
+    const offered = config();
+    return offered ? offered.dev_login === true : !sessionStorage.getItem(DEV_LOGIN_OFF);
+  }
+
   function showTokenForm(reason) {
     devForm.hidden = true;
+    useToken.hidden = true;
     tokenForm.hidden = false;
     tokenIntro.textContent =
       reason === 'dev-login-off'
         ? 'Dev login is off on this server. Paste a bearer token from your organisation’s sign-in.'
         : 'Paste a bearer token from your organisation’s sign-in.';
-    tokenInput.focus();
+    $('use-dev-login').hidden = !devLoginOffered();
+    if (!config()?.oidc) tokenInput.focus();
   }
 
-  function showDevForm() {
+  function showDevForm(focus = true) {
     tokenForm.hidden = true;
     devForm.hidden = false;
-    username.focus();
+    useToken.hidden = false;
+    if (focus) username.focus();
   }
+
+  oidcSubmit.addEventListener('click', async () => {
+    oidcSubmit.disabled = true;
+    showMessage('');
+    try {
+      await onOidc(); // leaves the page for the provider's
+    } catch (error) {
+      showMessage(error.message);
+      oidcSubmit.disabled = false;
+    }
+  });
 
   devForm.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -87,7 +112,7 @@ export function createSignIn({ api, onSignedIn }) {
     }
   });
 
-  $('use-token').addEventListener('click', () => showTokenForm('chosen'));
+  useToken.addEventListener('click', () => showTokenForm('chosen'));
   $('use-dev-login').addEventListener('click', () => {
     showMessage('');
     showDevForm();
@@ -99,8 +124,19 @@ export function createSignIn({ api, onSignedIn }) {
       view.hidden = false;
       tokenInput.value = '';
       showMessage(text, kind);
-      if (sessionStorage.getItem(DEV_LOGIN_OFF)) showTokenForm('dev-login-off');
-      else showDevForm();
+      const offered = config();
+      oidcBlock.hidden = !offered?.oidc;
+      oidcSubmit.disabled = false;
+      if (devLoginOffered()) {
+        showDevForm(!offered?.oidc);
+      } else if (offered?.oidc) {
+        devForm.hidden = true;
+        tokenForm.hidden = true;
+        useToken.hidden = false; // pasting a token stays one click away
+      } else {
+        showTokenForm('dev-login-off');
+      }
+      if (offered?.oidc) oidcSubmit.focus();
     },
     hide() {
       view.hidden = true;
@@ -108,4 +144,5 @@ export function createSignIn({ api, onSignedIn }) {
       tokenInput.value = '';
     },
   };
+
 }

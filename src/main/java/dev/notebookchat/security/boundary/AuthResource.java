@@ -7,13 +7,20 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The dev login of the embedded default. Off in a deployed WAR, where it answers 404 like any unknown path. */
+import java.util.Optional;
+
+/**
+ * How to sign in here: the page asks {@code auth/config} which sign-in to offer. The dev login is off
+ * unless a person turned it on, and then answers 404 like any unknown path.
+ */
 @Path("auth")
 @RequestScoped
 @Consumes(MediaType.APPLICATION_JSON)
@@ -22,6 +29,19 @@ public class AuthResource {
 
     @Inject
     DevLogin devLogin;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.oidc.issuer")
+    Optional<String> oidcIssuer;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.oidc.client-id")
+    Optional<String> oidcClientId;
+
+    /** Entra ID, for one, only puts the API in the audience when the page asks for the API's scope. */
+    @Inject
+    @ConfigProperty(name = "notebookchat.oidc.scope", defaultValue = "openid profile")
+    String oidcScope;
 
     public record DevTokenRequest(
             @NotNull @Pattern(regexp = "[A-Za-z0-9._@-]{1,100}",
@@ -35,6 +55,22 @@ public class AuthResource {
         public String toString() {
             return "DevToken[token=(hidden), expires_in=" + expiresIn + "]";
         }
+    }
+
+    /** The identity provider the page signs in with (OpenID Connect discovery from {@code issuer}). */
+    public record Oidc(String issuer, String clientId, String scope) {
+    }
+
+    public record SignInConfig(boolean devLogin, Oidc oidc) {
+    }
+
+    @GET
+    @Path("config")
+    public SignInConfig config() {
+        Optional<String> issuer = oidcIssuer.map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> clientId = oidcClientId.map(String::strip).filter(s -> !s.isEmpty());
+        Oidc oidc = issuer.isPresent() && clientId.isPresent() ? new Oidc(issuer.get(), clientId.get(), oidcScope.strip()) : null;
+        return new SignInConfig(devLogin.enabled(), oidc);
     }
 
     @POST

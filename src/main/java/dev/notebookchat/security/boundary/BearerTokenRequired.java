@@ -13,10 +13,12 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * MicroProfile JWT rejects a bad token but lets a request without one through as anonymous; every
- * call but the dev login needs a verified caller, so an anonymous one stops here with the JSON 401.
+ * call but the two that come before signing in needs a verified caller, so an anonymous one stops
+ * here with the JSON 401.
  * A body over the byte limit is refused first, with the 413 a signed-in caller would get: a declared
  * length already was (by {@code RequestBodyLimit}), a chunked body is counted here as it is thrown away.
  */
@@ -24,11 +26,11 @@ import java.util.Optional;
 @Priority(Priorities.AUTHENTICATION)
 public class BearerTokenRequired implements ContainerRequestFilter {
 
-    static final String OPEN_PATH = "auth/dev-token";
+    static final Set<String> OPEN_PATHS = Set.of("auth/dev-token", "auth/config");
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (HttpMethod.OPTIONS.equals(request.getMethod()) || OPEN_PATH.equals(trimmed(request.getUriInfo().getPath()))) {
+        if (HttpMethod.OPTIONS.equals(request.getMethod()) || OPEN_PATHS.contains(trimmed(request.getUriInfo().getPath()))) {
             return;
         }
         if (request.getSecurityContext().getUserPrincipal() == null) {

@@ -40,4 +40,19 @@ class AuthResourceTest {
         assertFalse(printed.contains("eyJ"), printed);
         assertTrue(new AuthResource.DevToken(token, 3600).token().equals(token), "the JSON answer still carries it");
     }
+
+    @Test
+    void thePageIsOfferedAnIdentityProviderOnlyWhenBothIssuerAndClientAreSet() {
+        AuthResource resource = new AuthResource();
+        resource.devLogin = new DevLogin();
+        resource.oidcScope = " openid profile ";
+        resource.oidcIssuer = java.util.Optional.of("https://sso.example.test/realms/acme");
+        resource.oidcClientId = java.util.Optional.of(" ");
+
+        assertEquals(new AuthResource.SignInConfig(false, null), resource.config());
+
+        resource.oidcClientId = java.util.Optional.of("notebookchat-page");
+        assertEquals(new AuthResource.SignInConfig(false,
+                new AuthResource.Oidc("https://sso.example.test/realms/acme", "notebookchat-page", "openid profile")), resource.config());
+    }
 }
