@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("identity-provider")
 class DevLoginSwitchIT {
 
-    /** What {@code mvn -Pdev-login liberty:run} adds to the server it makes (liberty.defaultVar.notebookchat.dev-login). */
+    /** What {@code mvn liberty:run -Pdev-login} adds to the server it makes (liberty.defaultVar.notebookchat.dev-login). */
     static final Map<String, String> DEV_LOGIN_PROFILE = Map.of("liberty-plugin-variable-config.xml", """
             <?xml version="1.0" encoding="UTF-8"?>
             <server>
