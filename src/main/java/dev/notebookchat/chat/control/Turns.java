@@ -30,6 +30,7 @@ import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,7 +39,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -105,16 +108,29 @@ public class Turns {
     @ConfigProperty(name = "notebookchat.chat.checkpoint-interval", defaultValue = "5")
     double checkpointSeconds;
 
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.save-deadline", defaultValue = "120")
+    double saveDeadlineSeconds;
+
     private Turn.Store store;
     private ScheduledFuture<?> checkpoints;
 
     /** One task saves the growing answers of all running turns, instead of a timer per turn. */
     @PostConstruct
     void startCheckpoints() {
+        SaveRetries retries = new SaveRetries(executor, scheduler, Duration.ofMillis((long) (saveDeadlineSeconds * 1000)),
+                SaveRetries.Backoff.DEFAULT);
         store = new Turn.Store() {
             @Override
             public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
                 history.end(answerId, content, status, finishReason, usage);
+            }
+
+            @Override
+            public CompletionStage<Void> endEventually(String answerId, String content, ChatMessage.Status status,
+                                                       String finishReason, Usage usage, Executor executor) {
+                return retries.save("The answer " + answerId,
+                        () -> history.end(answerId, content, status, finishReason, usage));
             }
 
             @Override
@@ -123,7 +139,8 @@ public class Turns {
             }
         };
         long millis = Math.max(100, (long) (checkpointSeconds * 1000));
-        checkpoints = scheduler.scheduleWithFixedDelay(() -> running.values().forEach(Turn::checkpoint),
+        // A failed save means the database is not answering: the other turns wait for the next round.
+        checkpoints = scheduler.scheduleWithFixedDelay(() -> running.values().stream().allMatch(Turn::checkpoint),
                 millis, millis, TimeUnit.MILLISECONDS);
     }
 
