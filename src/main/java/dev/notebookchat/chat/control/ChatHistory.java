@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.NotFoundException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,9 +40,16 @@ public class ChatHistory {
     public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
     }
 
+    /**
+     * @throws NotFoundException when the session was deleted since the caller checked it; a delete
+     *         that races the insert is refused by the foreign key, which the error mapping also turns into a 404
+     */
     @Transactional(REQUIRES_NEW)
     public Begun begin(String sessionId, String userText, String model) {
         ChatSession session = em.find(ChatSession.class, sessionId);
+        if (session == null) {
+            throw new NotFoundException("Chat session not found.");
+        }
         Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
         int seq = last == null ? 0 : last + 1;
         ChatMessage human = ChatMessage.human(session, seq, userText);
