@@ -4,9 +4,6 @@ import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
-import dev.notebookchat.notebook.control.Notes;
-import dev.notebookchat.notebook.control.Sources;
-import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.provider.control.ChatProvider;
 import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
@@ -60,13 +57,10 @@ public class Turns {
     ChatSessions sessions;
 
     @Inject
-    Sources sources;
-
-    @Inject
-    Notes notes;
-
-    @Inject
     ChatHistory history;
+
+    @Inject
+    NotebookContexts contexts;
 
     @Inject
     Providers providers;
@@ -95,10 +89,6 @@ public class Turns {
     @Inject
     @ConfigProperty(name = "notebookchat.chat.history-messages", defaultValue = "20")
     int historyMessages;
-
-    @Inject
-    @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
-    int summaryCharacters;
 
     @Inject
     @ConfigProperty(name = "notebookchat.chat.finished-turns-kept", defaultValue = "1000")
@@ -173,7 +163,7 @@ public class Turns {
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         String apiKey = apiKey(owner, model.provider());
         ChatProvider provider = providers.provider(model.provider());
-        NotebookContext context = context(session.notebook(), request.contextConfig());
+        NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
 
         if (running.containsKey(session.id()) || !starting.add(session.id())) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
@@ -223,12 +213,6 @@ public class Turns {
     private void ended(Turn turn) {
         finished.put(turn.sessionId(), turn);
         running.remove(turn.sessionId(), turn);
-    }
-
-    /** What a turn in this notebook puts before the model, for the given context config (or the defaults). */
-    public NotebookContext context(Notebook notebook, ContextConfig config) {
-        return new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
-                config == null ? ContextConfig.DEFAULTS : config);
     }
 
     /** Request, then session, then the configured default. */
