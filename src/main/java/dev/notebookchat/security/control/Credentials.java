@@ -2,20 +2,11 @@ package dev.notebookchat.security.control;
 
 import dev.notebookchat.problems.DatabaseFailure;
 import dev.notebookchat.security.entity.Credential;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
-import jakarta.transaction.HeuristicMixedException;
-import jakarta.transaction.HeuristicRollbackException;
-import jakarta.transaction.NotSupportedException;
-import jakarta.transaction.RollbackException;
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
 import jakarta.transaction.Transactional;
-import jakarta.transaction.UserTransaction;
 
 import java.util.List;
 import java.util.Optional;
@@ -49,8 +40,9 @@ public class Credentials {
     @Inject
     KeyCipher cipher;
 
-    @Resource
-    UserTransaction transaction;
+    /** This bean through the container, so that each attempt of {@link #save} runs in a transaction of its own. */
+    @Inject
+    Credentials self;
 
     /**
      * Stores the key, replacing the owner's previous key for this provider. Two requests storing a
@@ -63,47 +55,27 @@ public class Credentials {
         String ciphertext = cipher.encrypt(apiKey, owner, provider);
         String hint = KeyHint.of(apiKey);
         try {
-            return saveOnce(owner, provider, ciphertext, hint);
+            return self.saveOnce(owner, provider, ciphertext, hint);
         } catch (RuntimeException e) {
             if (DatabaseFailure.of(e) != DatabaseFailure.DUPLICATE) {
                 throw e;
             }
-            return saveOnce(owner, provider, ciphertext, hint);
+            return self.saveOnce(owner, provider, ciphertext, hint);
         }
     }
 
-    private Credential saveOnce(String owner, String provider, String ciphertext, String hint) {
-        try {
-            transaction.begin();
-            Optional<Credential> existing = find(owner, provider);
-            existing.ifPresent(c -> c.replace(ciphertext, hint));
-            Credential saved = existing.orElseGet(() -> {
-                Credential created = new Credential(owner, provider, ciphertext, hint);
-                em.persist(created);
-                return created;
-            });
-            // The unique key answers here, inside the attempt, rather than at the commit.
-            em.flush();
-            transaction.commit();
-            return saved;
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
-        } catch (NotSupportedException | SystemException | RollbackException | HeuristicMixedException
-                 | HeuristicRollbackException e) {
-            rollback();
-            throw new PersistenceException("The key could not be stored", e);
-        }
-    }
-
-    private void rollback() {
-        try {
-            if (transaction.getStatus() != Status.STATUS_NO_TRANSACTION) {
-                transaction.rollback();
-            }
-        } catch (SystemException | IllegalStateException e) {
-            // the attempt's own failure is the one worth reporting
-        }
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    Credential saveOnce(String owner, String provider, String ciphertext, String hint) {
+        Optional<Credential> existing = find(owner, provider);
+        existing.ifPresent(c -> c.replace(ciphertext, hint));
+        Credential saved = existing.orElseGet(() -> {
+            Credential created = new Credential(owner, provider, ciphertext, hint);
+            em.persist(created);
+            return created;
+        });
+        // The unique key answers here, where the caller can tell it, rather than at the commit.
+        em.flush();
+        return saved;
     }
 
     public List<Credential> all(String owner) {
