@@ -64,8 +64,9 @@ public class Credentials {
         }
     }
 
+    /** One attempt of {@link #save}; public only so that the container runs it in its own transaction. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    Credential saveOnce(String owner, String provider, String ciphertext, String hint) {
+    public Credential saveOnce(String owner, String provider, String ciphertext, String hint) {
         Optional<Credential> existing = find(owner, provider);
         existing.ifPresent(c -> c.replace(ciphertext, hint));
         Credential saved = existing.orElseGet(() -> {
