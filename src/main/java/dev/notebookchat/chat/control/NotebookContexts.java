@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A notebook's context for a turn, loaded by what the config selects: first every item's size from
@@ -73,9 +75,9 @@ public class NotebookContexts {
                 standIns.add(source.id());
             }
         }
-        List<String> wholeNotes = noteSizes.stream()
+        Set<String> wholeNotes = noteSizes.stream()
                 .filter(n -> ContextBuilder.FULL_CONTENT.equals(ContextBuilder.noteLevel(config, n.id())))
-                .map(Notes.Measure::id).toList();
+                .map(Notes.Measure::id).collect(Collectors.toSet());
 
         Map<String, String> beginnings = sources.beginnings(standIns, builder.summaryBeginning());
         if (enforce) {
