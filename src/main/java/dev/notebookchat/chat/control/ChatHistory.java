@@ -60,14 +60,18 @@ public class ChatHistory {
         return new Begun(human.id(), human.created().toInstant(), answer.id());
     }
 
+    /**
+     * One write and no read: a read that meets a lost connection is retried by the persistence
+     * provider on the calling thread, seconds at a time, while a failed write comes back at once
+     * for the caller to retry on its own schedule ({@link SaveRetries}). An answer whose session was
+     * deleted while the turn ran matches no row, and nothing is saved.
+     */
     @Transactional(REQUIRES_NEW)
     public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-        ChatMessage answer = em.find(ChatMessage.class, answerId);
-        if (answer == null) {
-            // the session was deleted while the turn ran: nothing left to save into
-            return;
-        }
-        answer.end(content, status, finishReason, usage.inputTokens(), usage.outputTokens());
+        em.createNamedQuery(ChatMessage.END).setParameter("id", answerId).setParameter("content", content)
+                .setParameter("status", status.name()).setParameter("finishReason", finishReason)
+                .setParameter("inputTokens", usage.inputTokens()).setParameter("outputTokens", usage.outputTokens())
+                .executeUpdate();
     }
 
     /**

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +45,8 @@ class DatabaseOutageIT {
     /** What the fake provider's OpenAI stream says, a frame every 50 ms ({@code slow}). */
     static final String ANSWER = "The notebook says tea is best.";
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** Of the seven tokens of the answer, 150 ms after the first. */
+    static final int CUT_AT_TOKEN = 4;
 
     static FakeProviderServer fake;
     static DatabaseProxy proxy;
@@ -90,12 +93,14 @@ class DatabaseOutageIT {
                 .add("model_override", Provider.OPENAI.model("slow")).build();
 
         StringBuilder streamed = new StringBuilder();
+        AtomicInteger tokens = new AtomicInteger();
         CompletableFuture<Void> restored = new CompletableFuture<>();
         EventStream.Result stream = EventStream.post(alice, "api/chat/execute/stream", ask, event -> {
             if (!event.type().equals("token")) {
                 return;
             }
-            if (streamed.isEmpty()) {
+            // Mid-answer, with tokens still to come: the request that started the turn is long done.
+            if (tokens.incrementAndGet() == CUT_AT_TOKEN) {
                 proxy.cut();
             }
             streamed.append(event.data().getString("content"));
