@@ -1,5 +1,6 @@
 package dev.notebookchat.problems;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -31,9 +32,16 @@ public record ApiError(String error, String message) {
         return builder(status, message).build();
     }
 
+    /**
+     * Every 503 says when to come back (an outage of the database or a provider, or a full server), so
+     * clients do not retry at once; a refusal that knows better sets its own.
+     */
+    public static final long RETRY_AFTER_SECONDS = 5;
+
     public static Response.ResponseBuilder builder(int status, String message) {
-        return Response.status(status)
+        Response.ResponseBuilder builder = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ApiError(codeFor(status), message));
+        return status == 503 ? builder.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS) : builder;
     }
 }

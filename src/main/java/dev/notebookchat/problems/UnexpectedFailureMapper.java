@@ -14,8 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The last net. A database that cannot be reached is a 503 the client may retry; anything else is
- * logged under an incident id that the answer names, so the body carries nothing internal.
+ * The last net. A write refused because of a simultaneous request is a 409 (a unique key) or a 404
+ * (what it referred to was deleted meanwhile); a database that cannot be reached is a 503 the client
+ * may retry; anything else is logged under an incident id that the answer names, so the body
+ * carries nothing internal.
  */
 @Provider
 public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
@@ -27,6 +29,18 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
         var tooLarge = BodyTooLarge.in(e);
         if (tooLarge.isPresent()) {
             return tooLarge.get().response();
+        }
+        switch (DatabaseFailure.of(e)) {
+            case DUPLICATE -> {
+                LOG.log(Level.FINE, "A write ran into a simultaneous one", e);
+                return ApiError.response(409, "Another request changed the same thing at the same moment. Reload and try again.");
+            }
+            case VANISHED_REFERENCE -> {
+                LOG.log(Level.FINE, "A write referred to a row deleted meanwhile", e);
+                return ApiError.response(404, "What this request refers to was deleted meanwhile.");
+            }
+            default -> {
+            }
         }
         if (isDatabaseFault(e)) {
             LOG.log(Level.WARNING, "Database unavailable", e);

@@ -25,7 +25,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         // How long to wait is part of a 429 or 503 refusal; a client that is not told retries at once.
         Object retryAfter = e.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
         if (retryAfter != null) {
-            answer.header(HttpHeaders.RETRY_AFTER, retryAfter);
+            answer.header(HttpHeaders.RETRY_AFTER, null).header(HttpHeaders.RETRY_AFTER, retryAfter);
         }
         return answer.build();
     }

@@ -72,6 +72,38 @@ class UnexpectedFailureMapperTest {
     }
 
     @Test
+    void aUniqueKeyThatRefusedASimultaneousWriteIsAConflictNotAnOutage() {
+        Response response = mapper.toResponse(new PersistenceException("commit failed", new RollbackException("rolled back")
+                .initCause(new SQLException("duplicate key value violates unique constraint \"credential_per_provider\"", "23505"))));
+
+        assertEquals(409, response.getStatus());
+        assertEquals(new ApiError("conflict", "Another request changed the same thing at the same moment. Reload and try again."),
+                response.getEntity());
+    }
+
+    @Test
+    void aReferenceToARowDeletedMeanwhileIsNotFound() {
+        Response postgres = mapper.toResponse(new PersistenceException(new SQLException("violates foreign key constraint", "23503")));
+        Response h2 = mapper.toResponse(new PersistenceException(new SQLException("Referential integrity constraint violation", "23506")));
+
+        ApiError vanished = new ApiError("not_found", "What this request refers to was deleted meanwhile.");
+        assertEquals(404, postgres.getStatus());
+        assertEquals(vanished, postgres.getEntity());
+        assertEquals(404, h2.getStatus());
+        assertEquals(vanished, h2.getEntity());
+    }
+
+    @Test
+    void aBatchTellsItsFailureInItsNextException() {
+        SQLException batch = new SQLException("Batch entry 0 was aborted", "08006");
+        batch.setNextException(new SQLException("duplicate key", "23505"));
+
+        assertEquals(DatabaseFailure.DUPLICATE, DatabaseFailure.of(new PersistenceException(batch)));
+        assertEquals(DatabaseFailure.OTHER, DatabaseFailure.of(new PersistenceException(new SQLException("Connection refused", "08001"))));
+        assertEquals(DatabaseFailure.OTHER, DatabaseFailure.of(new IllegalStateException("boom")));
+    }
+
+    @Test
     void anythingElseIsA500NamingOnlyAnIncident() {
         Response response = mapper.toResponse(new IllegalStateException("secret internals"));
 

@@ -91,7 +91,14 @@ public final class PlainRuntimeDelegate extends RuntimeDelegate {
         @Override public Response.ResponseBuilder allow(Set<String> methods) { throw unsupported(); }
         @Override public Response.ResponseBuilder cacheControl(CacheControl cacheControl) { throw unsupported(); }
         @Override public Response.ResponseBuilder encoding(String encoding) { throw unsupported(); }
-        @Override public Response.ResponseBuilder header(String name, Object value) { headers.add(name, value); return this; }
+        @Override public Response.ResponseBuilder header(String name, Object value) {
+            if (value == null) {
+                headers.remove(name);
+            } else {
+                headers.add(name, value);
+            }
+            return this;
+        }
         @Override public Response.ResponseBuilder replaceAll(MultivaluedMap<String, Object> headers) { throw unsupported(); }
         @Override public Response.ResponseBuilder language(String language) { throw unsupported(); }
         @Override public Response.ResponseBuilder language(Locale language) { throw unsupported(); }

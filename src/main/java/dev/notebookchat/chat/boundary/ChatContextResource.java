@@ -1,6 +1,6 @@
 package dev.notebookchat.chat.boundary;
 
-import dev.notebookchat.chat.control.TurnSetup;
+import dev.notebookchat.chat.control.NotebookContexts;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notebooks;
@@ -33,7 +33,7 @@ public class ChatContextResource {
     Notebooks notebooks;
 
     @Inject
-    TurnSetup setup;
+    NotebookContexts contexts;
 
     @Inject
     CurrentUser user;
@@ -42,7 +42,8 @@ public class ChatContextResource {
     public record ContextRequest(@NotBlank String notebookId, ContextConfig contextConfig) {
     }
 
-    public record ContextJson(Items context, int tokenCount, int charCount) {
+    /** A preview reports a selection over the budget ({@code over_budget}) rather than refusing it: it is how the user finds out what to leave out. */
+    public record ContextJson(Items context, int tokenCount, int charCount, long charBudget, boolean overBudget) {
     }
 
     public record Items(List<NotebookContext.Item> sources, List<NotebookContext.Item> notes) {
@@ -50,7 +51,8 @@ public class ChatContextResource {
 
     @POST
     public ContextJson context(@NotNull(message = ApiError.BODY_REQUIRED) @Valid ContextRequest request) {
-        NotebookContext context = setup.context(notebooks.get(user.id(), request.notebookId()), request.contextConfig());
-        return new ContextJson(new Items(context.sources(), context.notes()), context.tokenCount(), context.charCount());
+        NotebookContext context = contexts.of(notebooks.get(user.id(), request.notebookId()), request.contextConfig());
+        return new ContextJson(new Items(context.sources(), context.notes()), context.tokenCount(), context.charCount(),
+                contexts.budget(), context.charCount() > contexts.budget());
     }
 }

@@ -8,6 +8,7 @@ import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
+import dev.notebookchat.problems.TurnFailures;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -90,10 +91,10 @@ public class ChatStreamResource {
         });
     }
 
-    /** The whole conversation once the turn is over; its failure as a 503 with the turn's own words. */
+    /** The whole conversation once the turn is over; its failure with the turn's own words and the status its cause earns. */
     private Object answer(Turn turn, ChatEvent last) {
         if (last instanceof ChatEvent.Error error) {
-            return ApiError.response(503, error.message());
+            return TurnFailures.response(error);
         }
         var snapshot = history.snapshot(turn.sessionId());
         if (snapshot.session() == null) {

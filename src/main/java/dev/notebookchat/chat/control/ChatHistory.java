@@ -14,6 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.NotFoundException;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,10 +44,18 @@ public class ChatHistory {
     public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
     }
 
-    /** Part of the transaction that checked the turn ({@link TurnSetup}), so a refusal saves nothing. */
+    /**
+     * Part of the transaction that checked the turn ({@link TurnSetup}), so a refusal saves nothing.
+     *
+     * @throws NotFoundException when the session was deleted since the caller checked it; a delete
+     *         that races the insert is refused by the foreign key, which the error mapping also turns into a 404
+     */
     @Transactional(MANDATORY)
     public Begun begin(String sessionId, String userText, String model) {
         ChatSession session = em.find(ChatSession.class, sessionId);
+        if (session == null) {
+            throw new NotFoundException("Chat session not found.");
+        }
         Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
         int seq = last == null ? 0 : last + 1;
         ChatMessage human = ChatMessage.human(session, seq, userText);
@@ -70,14 +79,18 @@ public class ChatHistory {
                 .setParameter("session", session).setParameter("since", since).getSingleResult() > 0;
     }
 
+    /**
+     * One write and no read: a read that meets a lost connection is retried by the persistence
+     * provider on the calling thread, seconds at a time, while a failed write comes back at once
+     * for the caller to retry on its own schedule ({@link SaveRetries}). An answer whose session was
+     * deleted while the turn ran matches no row, and nothing is saved.
+     */
     @Transactional(REQUIRES_NEW)
     public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-        ChatMessage answer = em.find(ChatMessage.class, answerId);
-        if (answer == null) {
-            // the session was deleted while the turn ran: nothing left to save into
-            return;
-        }
-        answer.end(content, status, finishReason, usage.inputTokens(), usage.outputTokens());
+        em.createNamedQuery(ChatMessage.END).setParameter("id", answerId).setParameter("content", content)
+                .setParameter("status", status.name()).setParameter("finishReason", finishReason)
+                .setParameter("inputTokens", usage.inputTokens()).setParameter("outputTokens", usage.outputTokens())
+                .executeUpdate();
     }
 
     /**

@@ -30,12 +30,34 @@ public class ContextBuilder {
         this.summaryCharacters = summaryCharacters;
     }
 
+    /**
+     * A source or note as far as the context needs it: {@code content} is the whole text for an item
+     * at {@code full content}, and for a source at {@code summary} without a summary at least its first
+     * {@link #summaryBeginning()} characters; otherwise it may be {@code null}.
+     */
+    public record Document(String id, String title, String summary, String content) {
+        static Document of(Source source) {
+            return new Document(source.id(), source.title(), source.summary(), source.content());
+        }
+
+        static Document of(Note note) {
+            return new Document(note.id(), note.title(), null, note.content());
+        }
+
+        boolean hasSummary() {
+            return summary != null && !summary.isBlank();
+        }
+    }
+
     public NotebookContext build(List<Source> sources, List<Note> notes, ContextConfig config) {
-        requireKnown("sources", config.sources(), sources.stream().map(Source::id).toList(), Set.of(NOT_IN, SUMMARY, FULL_CONTENT));
-        requireKnown("notes", config.notes(), notes.stream().map(Note::id).toList(), Set.of(NOT_IN, FULL_CONTENT));
+        return buildFrom(sources.stream().map(Document::of).toList(), notes.stream().map(Document::of).toList(), config);
+    }
+
+    public NotebookContext buildFrom(List<Document> sources, List<Document> notes, ContextConfig config) {
+        check(config, sources.stream().map(Document::id).toList(), notes.stream().map(Document::id).toList());
         List<Item> sourceItems = new ArrayList<>();
-        for (Source source : sources) {
-            String level = config.sources().getOrDefault(source.id(), SUMMARY);
+        for (Document source : sources) {
+            String level = sourceLevel(config, source.id());
             if (SUMMARY.equals(level)) {
                 sourceItems.add(new Item(source.id(), source.title(), level, summaryOf(source)));
             } else if (FULL_CONTENT.equals(level)) {
@@ -43,8 +65,8 @@ public class ContextBuilder {
             }
         }
         List<Item> noteItems = new ArrayList<>();
-        for (Note note : notes) {
-            String level = config.notes().getOrDefault(note.id(), FULL_CONTENT);
+        for (Document note : notes) {
+            String level = noteLevel(config, note.id());
             if (FULL_CONTENT.equals(level)) {
                 noteItems.add(new Item(note.id(), note.title(), level, note.content()));
             }
@@ -52,9 +74,32 @@ public class ContextBuilder {
         return new NotebookContext(sourceItems, noteItems);
     }
 
+    /** Refuses a config that names an item not in the notebook, or a level that does not exist. */
+    public static void check(ContextConfig config, List<String> sourceIds, List<String> noteIds) {
+        requireKnown("sources", config.sources(), sourceIds, Set.of(NOT_IN, SUMMARY, FULL_CONTENT));
+        requireKnown("notes", config.notes(), noteIds, Set.of(NOT_IN, FULL_CONTENT));
+    }
+
+    public static String sourceLevel(ContextConfig config, String id) {
+        return config.sources().getOrDefault(id, SUMMARY);
+    }
+
+    public static String noteLevel(ContextConfig config, String id) {
+        return config.notes().getOrDefault(id, FULL_CONTENT);
+    }
+
+    /** How much of a source's start is enough to cut its stand-in summary exactly as from the whole text. */
+    public int summaryBeginning() {
+        return summaryCharacters + 1;
+    }
+
     /** The summary if the source has one, else the start of its content, cut at a word. */
     String summaryOf(Source source) {
-        if (source.summary() != null && !source.summary().isBlank()) {
+        return summaryOf(Document.of(source));
+    }
+
+    String summaryOf(Document source) {
+        if (source.hasSummary()) {
             return source.summary();
         }
         String content = source.content();

@@ -48,6 +48,16 @@ public class Turn implements ProviderListener {
     public interface Store {
         void end(String answerId, String content, Status status, String finishReason, Usage usage);
 
+        /**
+         * Saves how the answer ended, trying as long as the store sees fit: the stage completes once
+         * the answer is saved, or exceptionally once the store gave up waiting for the database (it may
+         * go on trying behind the scenes). By default one attempt on {@code executor}.
+         */
+        default CompletionStage<Void> endEventually(String answerId, String content, Status status, String finishReason,
+                                                    Usage usage, Executor executor) {
+            return CompletableFuture.runAsync(() -> end(answerId, content, status, finishReason, usage), executor);
+        }
+
         /** Saves the answer so far while it is still streaming; never overwrites an answer that ended. */
         default void checkpoint(String answerId, String content) {
         }
@@ -209,12 +219,15 @@ public class Turn implements ProviderListener {
      * Saves the answer so far if it grew since the last time, so a server that dies mid-turn leaves
      * the partial answer behind ({@code interrupted} at the next start). Called periodically from
      * outside, never from the token path; one save at a time.
+     *
+     * @return false when the save failed, so the caller need not try the other turns against a
+     *         database that is not answering
      */
-    public void checkpoint() {
+    public boolean checkpoint() {
         String content;
         synchronized (this) {
             if (state != State.RUNNING || checkpointing || answer.length() == checkpointedLength) {
-                return;
+                return true;
             }
             checkpointing = true;
             content = answer.toString();
@@ -224,8 +237,10 @@ public class Turn implements ProviderListener {
             synchronized (this) {
                 checkpointedLength = content.length();
             }
+            return true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "The answer so far of session " + sessionId + " could not be saved; trying again later", e);
+            return false;
         } finally {
             synchronized (this) {
                 checkpointing = false;
@@ -241,7 +256,7 @@ public class Turn implements ProviderListener {
 
     @Override
     public void onFailure(ProviderFailure failure) {
-        fail(failure.message());
+        fail(failure.message(), failure.kind());
     }
 
     /** Ends the turn now, keeping the partial answer: the provider request is aborted. */
@@ -252,6 +267,10 @@ public class Turn implements ProviderListener {
 
     /** Ends the turn with an {@code error} event, keeping the partial answer. */
     public void fail(String message) {
+        fail(message, null);
+    }
+
+    private void fail(String message, ProviderFailure.Kind cause) {
         String content;
         synchronized (this) {
             if (state != State.RUNNING) {
@@ -261,13 +280,11 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         cancelProvider();
-        executor.execute(() -> {
-            try {
-                store.end(answerId, content, Status.error, "error", Usage.UNKNOWN);
-            } catch (RuntimeException e) {
+        store.endEventually(answerId, content, Status.error, "error", Usage.UNKNOWN, executor).whenComplete((saved, e) -> {
+            if (e != null) {
                 LOG.log(Level.WARNING, "The failed answer of session " + sessionId + " could not be saved", e);
             }
-            end(new ChatEvent.Error(message));
+            end(new ChatEvent.Error(message, cause));
         });
     }
 
@@ -281,10 +298,9 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
-        executor.execute(() -> {
-            try {
-                store.end(answerId, content, status, finishReason, reported);
-            } catch (RuntimeException e) {
+        // Until the save succeeds or the store gives up, followers see nothing new and keep their heartbeats.
+        store.endEventually(answerId, content, status, finishReason, reported, executor).whenComplete((saved, e) -> {
+            if (e != null) {
                 LOG.log(Level.WARNING, "The answer of session " + sessionId + " could not be saved", e);
                 end(new ChatEvent.Error("The answer could not be saved because the database is unavailable. "
                         + "Your message is kept; try again shortly."));
@@ -306,6 +322,9 @@ public class Turn implements ProviderListener {
         }
         try {
             onEnded.accept(this);
+        } catch (RuntimeException e) {
+            // It runs where the save completed, which has nobody to tell: logged here or lost.
+            LOG.log(Level.SEVERE, "Ending the turn of session " + sessionId + " failed", e);
         } finally {
             wakeFollowers();
             finished.complete(terminal);

@@ -44,10 +44,7 @@ public class TurnSetup {
     ChatSessions sessions;
 
     @Inject
-    Sources sources;
-
-    @Inject
-    Notes notes;
+    NotebookContexts contexts;
 
     @Inject
     ChatHistory history;
@@ -72,10 +69,6 @@ public class TurnSetup {
     @Inject
     @ConfigProperty(name = "notebookchat.chat.history-messages", defaultValue = "20")
     int historyMessages;
-
-    @Inject
-    @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
-    int summaryCharacters;
 
     /** Everything the provider needs, and the rows saved for the turn. */
     public record Prepared(String notebookId, String providerName, ChatProvider provider, ProviderRequest request,
@@ -102,7 +95,7 @@ public class TurnSetup {
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         String apiKey = apiKey(owner, model.provider());
         ChatProvider provider = providers.provider(model.provider());
-        NotebookContext context = context(session.notebook(), request.contextConfig());
+        NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
 
         List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
         conversation.add(new PromptMessage(Role.USER, request.message()));
@@ -110,12 +103,6 @@ public class TurnSetup {
                 ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
         ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
         return new Prepared(session.notebook().id(), model.provider(), provider, providerRequest, begun);
-    }
-
-    /** What a turn in this notebook puts before the model, for the given context config (or the defaults). */
-    public NotebookContext context(Notebook notebook, ContextConfig config) {
-        return new ContextBuilder(summaryCharacters).build(sources.of(notebook), notes.of(notebook),
-                config == null ? ContextConfig.DEFAULTS : config);
     }
 
     /** Request, then session, then the configured default. */

@@ -4,6 +4,7 @@ import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
+import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.provider.control.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -19,10 +20,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -39,7 +43,7 @@ public class Turns {
     private static final Logger LOG = Logger.getLogger(Turns.class.getName());
 
     /** What a refused client is told to wait: turns take seconds, so a few seconds frees a slot often enough. */
-    static final long RETRY_AFTER_SECONDS = 5;
+    static final long RETRY_AFTER_SECONDS = ApiError.RETRY_AFTER_SECONDS;
 
     @Inject
     TurnSetup setup;
@@ -77,6 +81,10 @@ public class Turns {
     @ConfigProperty(name = "notebookchat.chat.checkpoint-interval", defaultValue = "5")
     double checkpointSeconds;
 
+    @Inject
+    @ConfigProperty(name = "notebookchat.chat.save-deadline", defaultValue = "120")
+    double saveDeadlineSeconds;
+
     private Turn.Store store;
     private ScheduledFuture<?> checkpoints;
     private TurnSlots slots;
@@ -85,10 +93,19 @@ public class Turns {
     @PostConstruct
     void startCheckpoints() {
         slots = new TurnSlots(maxRunningTurns, maxRunningTurnsPerUser);
+        SaveRetries retries = new SaveRetries(executor, scheduler, Duration.ofMillis((long) (saveDeadlineSeconds * 1000)),
+                SaveRetries.Backoff.DEFAULT);
         store = new Turn.Store() {
             @Override
             public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
                 history.end(answerId, content, status, finishReason, usage);
+            }
+
+            @Override
+            public CompletionStage<Void> endEventually(String answerId, String content, ChatMessage.Status status,
+                                                       String finishReason, Usage usage, Executor executor) {
+                return retries.save("The answer " + answerId,
+                        () -> history.end(answerId, content, status, finishReason, usage));
             }
 
             @Override
@@ -97,7 +114,8 @@ public class Turns {
             }
         };
         long millis = Math.max(100, (long) (checkpointSeconds * 1000));
-        checkpoints = scheduler.scheduleWithFixedDelay(() -> slots.running().forEach(Turn::checkpoint),
+        // A failed save means the database is not answering: the other turns wait for the next round.
+        checkpoints = scheduler.scheduleWithFixedDelay(() -> slots.running().stream().allMatch(Turn::checkpoint),
                 millis, millis, TimeUnit.MILLISECONDS);
     }
 

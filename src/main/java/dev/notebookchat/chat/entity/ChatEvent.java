@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.entity;
 
 import dev.notebookchat.platform.Clock;
+import dev.notebookchat.provider.control.ProviderFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -71,7 +72,15 @@ public sealed interface ChatEvent {
         }
     }
 
-    record Error(String message) implements ChatEvent {
+    /**
+     * {@code cause} is why the provider failed, when it did; it stays on the server (the stream
+     * carries the message only) so a caller waiting for the whole answer gets the right status.
+     */
+    record Error(String message, ProviderFailure.Kind cause) implements ChatEvent {
+        public Error(String message) {
+            this(message, null);
+        }
+
         public String type() { return "error"; }
 
         public boolean terminal() { return true; }

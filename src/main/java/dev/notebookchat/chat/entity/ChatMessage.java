@@ -25,6 +25,8 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
 @NamedQuery(name = ChatMessage.CHECKPOINT, query = "UPDATE ChatMessage m SET m.content = :content WHERE m.id = :id AND m.status = 'streaming'")
 @NamedQuery(name = ChatMessage.STREAMING_SINCE, query = "SELECT COUNT(m) FROM ChatMessage m WHERE m.session = :session AND m.status = 'streaming' AND m.created > :since")
+@NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
+        + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens WHERE m.id = :id")
 @NamedQuery(name = ChatMessage.MARK_INTERRUPTED, query = "UPDATE ChatMessage m SET m.status = 'interrupted' WHERE m.status = 'streaming'")
 public class ChatMessage {
 
@@ -34,6 +36,7 @@ public class ChatMessage {
     public static final String MARK_INTERRUPTED = "ChatMessage.markInterrupted";
     public static final String CHECKPOINT = "ChatMessage.checkpoint";
     public static final String STREAMING_SINCE = "ChatMessage.streamingSince";
+    public static final String END = "ChatMessage.end";
 
     public enum Type { human, ai }
 
@@ -77,14 +80,6 @@ public class ChatMessage {
 
     public static ChatMessage answerStarted(ChatSession session, int seq, String model) {
         return new ChatMessage(session, seq, Type.ai, "", Status.streaming, model);
-    }
-
-    public void end(String content, Status status, String finishReason, Integer inputTokens, Integer outputTokens) {
-        this.content = Objects.requireNonNull(content);
-        this.status = status.name();
-        this.finishReason = finishReason;
-        this.inputTokens = inputTokens;
-        this.outputTokens = outputTokens;
     }
 
     public String id() { return id; }

@@ -52,7 +52,7 @@ public class NoteResource {
     public NoteJson update(@PathParam("id") String id,
                              @NotNull(message = ApiError.BODY_REQUIRED) @Valid NoteChanges changes) {
         Note note = notes.get(user.id(), id);
-        note.update(changes.title() == null ? null : changes.title().strip(),
+        notes.update(note, changes.title() == null ? null : changes.title().strip(),
                 check("The note", changes.content()));
         return NoteJson.of(note);
     }

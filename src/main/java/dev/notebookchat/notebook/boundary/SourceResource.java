@@ -53,7 +53,7 @@ public class SourceResource {
     public SourceJson update(@PathParam("id") String id,
                              @NotNull(message = ApiError.BODY_REQUIRED) @Valid SourceChanges changes) {
         Source source = sources.get(user.id(), id);
-        source.update(changes.title() == null ? null : changes.title().strip(),
+        sources.update(source, changes.title() == null ? null : changes.title().strip(),
                 check("The source", changes.content()), check("The summary", changes.summary()));
         return SourceJson.of(source);
     }

@@ -3,11 +3,14 @@ package dev.notebookchat.notebook.control;
 import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.notebook.entity.Notebook;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.NotFoundException;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 public class Notes {
@@ -15,11 +18,39 @@ public class Notes {
     @PersistenceContext(unitName = "notebookchat")
     EntityManager em;
 
+    @Inject
+    NotebookLimits limits;
+
+    /** A note and the size of its text, without the text. */
+    public record Measure(String id, String title, long length) {
+    }
+
     public Note add(Notebook notebook, String title, String content) {
+        limits.roomFor(notebook, NotebookLimits.characters(content));
         Note note = new Note(notebook, title, content);
         em.persist(note);
         notebook.touch();
         return note;
+    }
+
+    /** {@code null} leaves a part unchanged. */
+    public void update(Note note, String title, String content) {
+        if (content != null) {
+            limits.roomFor(note.notebook(), NotebookLimits.characters(content) - NotebookLimits.characters(note.content()));
+        }
+        note.update(title, content);
+    }
+
+    public List<Measure> measures(Notebook notebook) {
+        return em.createNamedQuery(Note.MEASURES, Object[].class).setParameter("notebook", notebook).getResultList().stream()
+                .map(row -> new Measure((String) row[0], (String) row[1], ((Number) row[2]).longValue()))
+                .toList();
+    }
+
+    /** The whole texts of these notes, by id. */
+    public Map<String, String> contents(Collection<String> ids) {
+        return Sources.texts(ids.isEmpty() ? List.of() : em.createNamedQuery(Note.CONTENTS, Object[].class)
+                .setParameter("ids", ids).getResultList());
     }
 
     public List<Note> of(Notebook notebook) {

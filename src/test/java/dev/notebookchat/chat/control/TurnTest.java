@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A turn driven directly, as a provider and a stream would drive it, with the save and the executor faked. */
@@ -229,7 +229,8 @@ class TurnTest {
         assertEquals(List.of(
                 new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED)),
                 new Numbered(2, new ChatEvent.Token("The sources")),
-                new Numbered(3, new ChatEvent.Error("The openai provider is overloaded right now. Try again in a minute."))),
+                new Numbered(3, new ChatEvent.Error("The openai provider is overloaded right now. Try again in a minute.",
+                        ProviderFailure.Kind.IN_BAND))),
                 log(turn));
         assertTrue(turn.ended());
         assertEquals(List.of(new Saved("answer-1", "The sources", Status.error, "error", Usage.UNKNOWN)), store.saved);
@@ -258,7 +259,7 @@ class TurnTest {
         turn.onFailure(failure("The openai provider rejected the key."));
 
         assertEquals(List.of("user_message", "token", "error"), types(turn));
-        assertEquals(new ChatEvent.Error("The openai provider rejected the key."), turn.lastEvent());
+        assertEquals(new ChatEvent.Error("The openai provider rejected the key.", ProviderFailure.Kind.IN_BAND), turn.lastEvent());
         assertEquals(1, store.saved.size());
         assertTrue(turn.ended());
         assertEquals(List.of(turn), ended);
@@ -522,7 +523,7 @@ class TurnTest {
         Reader reader = new Reader(turn);
         turn.follow(reader);
 
-        assertThrows(IllegalStateException.class, () -> turn.onComplete("stop", Usage.UNKNOWN));
+        turn.onComplete("stop", Usage.UNKNOWN);
 
         assertEquals(List.of(false, true), reader.endedAtWake);
         assertTrue(turn.ended());
@@ -569,6 +570,57 @@ class TurnTest {
                 dev.notebookchat.provider.control.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
 
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), finished.getNow(null));
+    }
+
+    @Test
+    void whileTheSaveIsRetriedTheTurnWaitsAndThenCompletesAsUsual() {
+        CompletableFuture<Void> saving = new CompletableFuture<>();
+        List<Saved> attempted = new ArrayList<>();
+        Turn.Store retrying = new Turn.Store() {
+            @Override
+            public void end(String answerId, String content, Status status, String finishReason, Usage usage) {
+                throw new AssertionError("the turn asks for the retried save");
+            }
+
+            @Override
+            public CompletableFuture<Void> endEventually(String answerId, String content, Status status, String finishReason,
+                                                         Usage usage, Executor executor) {
+                attempted.add(new Saved(answerId, content, status, finishReason, usage));
+                return saving;
+            }
+        };
+        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, retrying, Runnable::run, ended::add);
+        Reader reader = new Reader(turn);
+        turn.follow(reader);
+        turn.onToken("The sources say ...");
+
+        turn.onComplete("stop", new Usage(812, 57));
+
+        assertEquals(List.of("user_message", "token"), types(turn));
+        assertFalse(turn.ended());
+        assertFalse(turn.stop(), "a turn being saved has ended for the provider: nothing to stop");
+        assertEquals(List.of(), ended);
+
+        saving.complete(null);
+
+        assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), types(turn));
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), turn.lastEvent());
+        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), attempted);
+        assertTrue(turn.ended());
+        assertEquals(List.of(turn), ended);
+        assertEquals(log(turn), reader.read);
+    }
+
+    @Test
+    void aFailedCheckpointTellsTheCaller() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The notebook");
+        store.checkpointFailure = new IllegalStateException("database down");
+
+        assertFalse(turn.checkpoint());
+        store.checkpointFailure = null;
+        assertTrue(turn.checkpoint());
+        assertTrue(turn.checkpoint(), "nothing new to save is no failure");
     }
 
     @Test
