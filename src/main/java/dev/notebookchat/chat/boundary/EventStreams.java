@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.operations.control.ChatMetrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,9 @@ public class EventStreams {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
+    ChatMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "notebookchat.stream.heartbeat", defaultValue = "15")
     double heartbeatSeconds;
 
@@ -27,6 +31,8 @@ public class EventStreams {
         // Proxies must pass each event on at once and leave the stream unchanged.
         response.setHeader("Cache-Control", "no-cache, no-transform");
         response.setHeader("X-Accel-Buffering", "no");
-        turn.follow(new SseFollower(turn, sink, sse, fromIndex, scheduler, Duration.ofMillis((long) (heartbeatSeconds * 1000))));
+        metrics.streamOpened();
+        turn.follow(new SseFollower(turn, sink, sse, fromIndex, scheduler, Duration.ofMillis((long) (heartbeatSeconds * 1000)),
+                metrics::streamClosed));
     }
 }

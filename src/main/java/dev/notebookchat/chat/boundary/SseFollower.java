@@ -36,15 +36,21 @@ final class SseFollower implements Turn.Follower {
     private final Sse sse;
     private final long heartbeatNanos;
     private final ScheduledFuture<?> heartbeat;
+    private final Runnable onClosed;
 
     private long cursor;
     private boolean writing;
     private boolean done;
     private long lastWrite = System.nanoTime();
 
-    /** @param fromIndex the log index of the first event to send ({@code Last-Event-ID} of a resuming client) */
-    SseFollower(Turn turn, SseEventSink sink, Sse sse, long fromIndex, ScheduledExecutorService scheduler, Duration heartbeatInterval) {
+    /**
+     * @param fromIndex the log index of the first event to send ({@code Last-Event-ID} of a resuming client)
+     * @param onClosed  told once, when this follower closes the stream
+     */
+    SseFollower(Turn turn, SseEventSink sink, Sse sse, long fromIndex, ScheduledExecutorService scheduler, Duration heartbeatInterval,
+                Runnable onClosed) {
         this.turn = turn;
+        this.onClosed = onClosed;
         this.sink = sink;
         this.sse = sse;
         this.cursor = fromIndex;
@@ -116,6 +122,9 @@ final class SseFollower implements Turn.Follower {
 
     /** Closes only after the last write completed, since Liberty drops events still waiting for their first flush. */
     private void finish() {
+        if (done) {
+            return;
+        }
         done = true;
         heartbeat.cancel(false);
         turn.unfollow(this);
@@ -124,5 +133,6 @@ final class SseFollower implements Turn.Follower {
         } catch (RuntimeException alreadyGone) {
             LOG.log(Level.FINEST, "Sink already closed", alreadyGone);
         }
+        onClosed.run();
     }
 }

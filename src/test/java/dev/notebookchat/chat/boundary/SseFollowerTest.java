@@ -284,7 +284,7 @@ class SseFollowerTest {
     }
 
     private void follow(long fromIndex, Duration heartbeat) {
-        turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat));
+        turn.follow(new SseFollower(turn, sink, new FakeSse(), fromIndex, scheduler, heartbeat, () -> { }));
     }
 
     /** What the follower built, as the builder was told it. */

@@ -1,0 +1,40 @@
+package dev.notebookchat.operations.control;
+
+import dev.notebookchat.provider.control.ModelRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Where the chat component reports its turns: a watch for each turn that starts, and the refusals of
+ * turns that could not. Every finished turn becomes metrics.
+ */
+@ApplicationScoped
+public class TurnObserver {
+
+    @Inject
+    ChatMetrics metrics;
+
+    /** Set before any bean is destroyed, so the turns the shutdown ends count as interrupted, not failed. */
+    private volatile boolean shuttingDown;
+
+    /** Starts watching the turn that answers into message {@code messageId} of session {@code sessionId}. */
+    public TurnWatch watch(String userId, ModelRef model, String sessionId, String messageId) {
+        metrics.turnStarted();
+        return new TurnWatch(sessionId, messageId, userId, model.provider(), model.model(), () -> shuttingDown, this::ended);
+    }
+
+    /** A turn refused by a limit before it started; {@code limit} names it, e.g. {@code running_turns}. */
+    public void refused(ModelRef model, String limit) {
+        metrics.refused(model, limit);
+    }
+
+    private void ended(TurnReport report) {
+        metrics.turnEnded(report);
+    }
+
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object stopping) {
+        shuttingDown = true;
+    }
+}
