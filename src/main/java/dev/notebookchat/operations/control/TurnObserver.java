@@ -6,12 +6,17 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.logging.Logger;
+
 /**
  * Where the chat component reports its turns: a watch for each turn that starts, and the refusals of
- * turns that could not. Every finished turn becomes metrics.
+ * turns that could not. Every finished turn becomes metrics and one INFO log line (see
+ * {@link TurnReport#logLine()}).
  */
 @ApplicationScoped
 public class TurnObserver {
+
+    private static final Logger LOG = Logger.getLogger(TurnObserver.class.getName());
 
     @Inject
     ChatMetrics metrics;
@@ -32,6 +37,7 @@ public class TurnObserver {
 
     private void ended(TurnReport report) {
         metrics.turnEnded(report);
+        LOG.info(report.logLine());
     }
 
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object stopping) {
