@@ -7,6 +7,8 @@ import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.operations.control.TurnObserver;
+import dev.notebookchat.operations.control.TurnWatch;
 import dev.notebookchat.provider.control.ChatProvider;
 import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.provider.control.ProviderRequest.ContextDocument;
@@ -70,6 +72,9 @@ public class Turns {
 
     @Inject
     Credentials credentials;
+
+    @Inject
+    TurnObserver observer;
 
     @Resource
     ManagedExecutorService executor;
@@ -164,6 +169,7 @@ public class Turns {
         }
         try {
             if (running.size() + starting.size() > maxRunningTurns) {
+                observer.refused(model, "running_turns");
                 throw new ServiceUnavailableException("The server is answering too many questions right now. Try again shortly.");
             }
             List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
@@ -172,11 +178,12 @@ public class Turns {
                     ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
 
             ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
+            TurnWatch watch = observer.watch(owner, model, session.id(), begun.answerId());
             Turn turn = new Turn(session.id(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                    maxAnswerCharacters, store, executor, this::ended);
+                    maxAnswerCharacters, store, executor, ended -> { ended(ended); watch.ended(ended.lastEvent()); });
             running.put(session.id(), turn);
             try {
-                turn.attach(provider.stream(providerRequest, turn));
+                turn.attach(provider.stream(providerRequest, watch.listening(turn)));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Provider " + model.provider() + " could not start", e);
                 turn.fail("The " + model.provider() + " provider could not be started. Try again, or pick another model.");
