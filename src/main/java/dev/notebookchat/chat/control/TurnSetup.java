@@ -71,7 +71,7 @@ public class TurnSetup {
     int historyMessages;
 
     /** Everything the provider needs, and the rows saved for the turn. */
-    public record Prepared(String notebookId, String providerName, ChatProvider provider, ProviderRequest request,
+    public record Prepared(String notebookId, ModelRef model, ChatProvider provider, ProviderRequest request,
                            ChatHistory.Begun begun) {
     }
 
@@ -102,7 +102,7 @@ public class TurnSetup {
         ProviderRequest providerRequest = new ProviderRequest(model.model(), providers.baseUrl(model.provider()), apiKey,
                 ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
         ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
-        return new Prepared(session.notebook().id(), model.provider(), provider, providerRequest, begun);
+        return new Prepared(session.notebook().id(), model, provider, providerRequest, begun);
     }
 
     /** Request, then session, then the configured default. */
