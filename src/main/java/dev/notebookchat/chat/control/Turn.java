@@ -2,10 +2,10 @@ package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.ProviderListener;
-import dev.notebookchat.provider.control.ProviderStream;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderListener;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 
 import java.time.Instant;
 import java.util.ArrayList;

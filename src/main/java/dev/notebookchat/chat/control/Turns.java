@@ -5,7 +5,7 @@ import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.problems.ApiError;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -1,7 +1,7 @@
 package dev.notebookchat.chat.entity;
 
 import dev.notebookchat.platform.Clock;
-import dev.notebookchat.provider.control.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,6 +1,7 @@
 package dev.notebookchat.provider.boundary;
 
 import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
@@ -31,6 +32,7 @@ public class ModelsResource {
     @Inject
     CurrentUser user;
 
+    /** {@code streaming} stays in the contract for clients; every provider streams (single models may answer whole). */
     public record ProviderJson(String name, String displayName, boolean available, boolean streaming) {
     }
 
@@ -44,7 +46,7 @@ public class ModelsResource {
         return providers.providers().stream()
                 .map(p -> new ProviderJson(p.name(), p.displayName(),
                         !p.needsKey() || ownKeys.contains(p.name()) || providers.serverKey(p.name()).isPresent(),
-                        p.streaming()))
+                        true))
                 .toList();
     }
 

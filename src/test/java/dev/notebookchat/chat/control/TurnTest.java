@@ -3,9 +3,9 @@ package dev.notebookchat.chat.control;
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.ProviderStream;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -566,8 +566,8 @@ class TurnTest {
         assertFalse(finished.isDone());
 
         turn.onComplete("stop", new Usage(3, 1));
-        turn.onFailure(new dev.notebookchat.provider.control.ProviderFailure(
-                dev.notebookchat.provider.control.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
+        turn.onFailure(new dev.notebookchat.provider.spi.ProviderFailure(
+                dev.notebookchat.provider.spi.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
 
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), finished.getNow(null));
     }
