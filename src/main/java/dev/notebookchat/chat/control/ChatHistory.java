@@ -41,7 +41,7 @@ public class ChatHistory {
     EntityManager em;
 
     /** The turn's two rows: the user's message, complete, and the answer, still streaming. */
-    public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
+    public record Begun(Instant humanTimestamp, String answerId) {
     }
 
     /**
@@ -63,7 +63,7 @@ public class ChatHistory {
         em.persist(human);
         em.persist(answer);
         session.touch();
-        return new Begun(human.id(), human.created().toInstant(), answer.id());
+        return new Begun(human.created().toInstant(), answer.id());
     }
 
     /**

@@ -19,11 +19,6 @@ public sealed interface ChatEvent {
 
     JsonObject toJson();
 
-    /** After this event the turn is over and its streams close. */
-    default boolean terminal() {
-        return false;
-    }
-
     private static JsonObjectBuilder typed(ChatEvent event) {
         return Json.createObjectBuilder().add("type", event.type());
     }
@@ -62,8 +57,6 @@ public sealed interface ChatEvent {
     record Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens) implements ChatEvent {
         public String type() { return "complete"; }
 
-        public boolean terminal() { return true; }
-
         public JsonObject toJson() {
             JsonObjectBuilder usage = Json.createObjectBuilder();
             addNullable(usage, "input_tokens", inputTokens);
@@ -82,8 +75,6 @@ public sealed interface ChatEvent {
         }
 
         public String type() { return "error"; }
-
-        public boolean terminal() { return true; }
 
         public JsonObject toJson() {
             return typed(this).add("message", message).build();

@@ -8,9 +8,7 @@ import java.io.StringReader;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code data:} JSON of each event, exactly as a client of the stream reads it. */
 class ChatEventTest {
@@ -82,15 +80,6 @@ class ChatEventTest {
         assertEquals("ai_message_complete", new ChatEvent.AiMessageComplete("a", TIMESTAMP).type());
         assertEquals("complete", new ChatEvent.Complete("m-1", "stop", null, null).type());
         assertEquals("error", new ChatEvent.Error("e").type());
-    }
-
-    @Test
-    void onlyCompleteAndErrorEndTheTurn() {
-        assertFalse(new ChatEvent.UserMessage("q", TIMESTAMP).terminal());
-        assertFalse(new ChatEvent.Token("t").terminal());
-        assertFalse(new ChatEvent.AiMessageComplete("a", TIMESTAMP).terminal());
-        assertTrue(new ChatEvent.Complete("m-1", "stop", null, null).terminal());
-        assertTrue(new ChatEvent.Error("e").terminal());
     }
 
     static JsonObject json(String text) {
