@@ -19,6 +19,14 @@ public sealed interface ChatEvent {
 
     JsonObject toJson();
 
+    /**
+     * The event's {@code data:} text, {@link #toJson()} written compactly. A turn's log writes it once
+     * for all the streams that follow the turn.
+     */
+    default String data() {
+        return toJson().toString();
+    }
+
     private static JsonObjectBuilder typed(ChatEvent event) {
         return Json.createObjectBuilder().add("type", event.type());
     }
@@ -32,6 +40,8 @@ public sealed interface ChatEvent {
     }
 
     record Token(String content) implements ChatEvent {
+        private static final char[] HEX = "0123456789abcdef".toCharArray();
+
         public Token {
             if (content == null || content.isEmpty()) {
                 throw new IllegalArgumentException("A token carries text");
@@ -42,6 +52,31 @@ public sealed interface ChatEvent {
 
         public JsonObject toJson() {
             return typed(this).add("content", content).build();
+        }
+
+        /** Written by hand, as JSON-P would write it: tokens are most of what a stream carries. */
+        public String data() {
+            StringBuilder json = new StringBuilder(content.length() + 32).append("{\"type\":\"token\",\"content\":\"");
+            for (int i = 0; i < content.length(); i++) {
+                char c = content.charAt(i);
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\b' -> json.append("\\b");
+                    case '\f' -> json.append("\\f");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                        } else {
+                            json.append(c);
+                        }
+                    }
+                }
+            }
+            return json.append("\"}").toString();
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A turn driven directly, as a provider and a stream would drive it, with the save and the executor faked. */
@@ -120,6 +121,16 @@ class TurnTest {
                 new Numbered(4, new ChatEvent.Token("say"))), log(turn));
         assertEquals("The sources\n\nsay", turn.answerSoFar());
         assertFalse(turn.ended());
+    }
+
+    @Test
+    void everyFollowerReadsTheSameDataTextOfAnEvent() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The \"sources\"");
+
+        String first = turn.eventAt(1).orElseThrow().data();
+        assertEquals("{\"type\":\"token\",\"content\":\"The \\\"sources\\\"\"}", first);
+        assertSame(first, turn.eventAt(1).orElseThrow().data());
     }
 
     @Test
