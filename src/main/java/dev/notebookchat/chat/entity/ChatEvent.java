@@ -2,7 +2,6 @@ package dev.notebookchat.chat.entity;
 
 import dev.notebookchat.platform.Clock;
 import dev.notebookchat.provider.spi.ProviderFailure;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -28,7 +27,7 @@ public sealed interface ChatEvent {
     }
 
     private static JsonObjectBuilder typed(ChatEvent event) {
-        return Json.createObjectBuilder().add("type", event.type());
+        return EventJson.JSON.createObjectBuilder().add("type", event.type());
     }
 
     record UserMessage(String content, Instant timestamp) implements ChatEvent {
@@ -93,7 +92,7 @@ public sealed interface ChatEvent {
         public String type() { return "complete"; }
 
         public JsonObject toJson() {
-            JsonObjectBuilder usage = Json.createObjectBuilder();
+            JsonObjectBuilder usage = EventJson.JSON.createObjectBuilder();
             addNullable(usage, "input_tokens", inputTokens);
             addNullable(usage, "output_tokens", outputTokens);
             return typed(this).add("message_id", messageId).add("finish_reason", finishReason).add("usage", usage).build();

@@ -4,7 +4,6 @@ import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -13,6 +12,8 @@ import jakarta.json.JsonValue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+
+import static dev.notebookchat.provider.http.WireJson.JSON;
 
 /**
  * Anthropic's Messages API.
@@ -47,13 +48,13 @@ public final class Anthropic extends HttpChatProvider {
 
     @Override
     JsonObject body(ProviderRequest request) {
-        JsonArrayBuilder messages = Json.createArrayBuilder();
+        JsonArrayBuilder messages = JSON.createArrayBuilder();
         for (ProviderRequest.PromptMessage message : request.messages()) {
-            messages.add(Json.createObjectBuilder()
+            messages.add(JSON.createObjectBuilder()
                     .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
                     .add("content", message.content()));
         }
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("model", request.model())
                 .add("max_tokens", maxTokens);
         if (request.system() != null && !request.system().isBlank()) {

@@ -4,7 +4,6 @@ import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -15,6 +14,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+
+import static dev.notebookchat.provider.http.WireJson.JSON;
 
 /**
  * Google's Gemini API ({@code generateContent}), provider name {@code google}.
@@ -43,16 +44,16 @@ public final class Gemini extends HttpChatProvider {
 
     @Override
     JsonObject body(ProviderRequest request) {
-        JsonArrayBuilder contents = Json.createArrayBuilder();
+        JsonArrayBuilder contents = JSON.createArrayBuilder();
         for (ProviderRequest.PromptMessage message : request.messages()) {
-            contents.add(Json.createObjectBuilder()
+            contents.add(JSON.createObjectBuilder()
                     .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "model")
-                    .add("parts", Json.createArrayBuilder().add(Json.createObjectBuilder().add("text", message.content()))));
+                    .add("parts", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("text", message.content()))));
         }
-        JsonObjectBuilder body = Json.createObjectBuilder();
+        JsonObjectBuilder body = JSON.createObjectBuilder();
         if (request.system() != null && !request.system().isBlank()) {
-            body.add("systemInstruction", Json.createObjectBuilder()
-                    .add("parts", Json.createArrayBuilder().add(Json.createObjectBuilder().add("text", request.system()))));
+            body.add("systemInstruction", JSON.createObjectBuilder()
+                    .add("parts", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("text", request.system()))));
         }
         return body.add("contents", contents).build();
     }

@@ -5,7 +5,6 @@ import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -15,6 +14,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.notebookchat.provider.http.WireJson.JSON;
 
 /**
  * Ollama's native chat API ({@code POST /api/chat}), needing no key.
@@ -42,7 +43,7 @@ public final class Ollama extends HttpChatProvider {
     @Override
     JsonObject body(ProviderRequest request) {
         JsonArrayBuilder messages = WireJson.chatMessages(request);
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("model", request.model())
                 .add("messages", messages)
                 .add("stream", request.streaming())

@@ -4,7 +4,6 @@ import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -15,6 +14,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;
 import java.util.Set;
+
+import static dev.notebookchat.provider.http.WireJson.JSON;
 
 /**
  * The OpenAI chat-completions wire format, spoken by OpenAI, Groq, DeepSeek, Mistral and OpenRouter
@@ -60,12 +61,12 @@ public final class OpenAiCompatible extends HttpChatProvider {
     @Override
     JsonObject body(ProviderRequest request) {
         JsonArrayBuilder messages = WireJson.chatMessages(request);
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("model", request.model())
                 .add("messages", messages)
                 .add("stream", request.streaming());
         if (request.streaming() && sendsStreamOptions) {
-            body.add("stream_options", Json.createObjectBuilder().add("include_usage", true));
+            body.add("stream_options", JSON.createObjectBuilder().add("include_usage", true));
         }
         return body.build();
     }

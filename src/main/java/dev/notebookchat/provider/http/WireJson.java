@@ -1,22 +1,31 @@
 package dev.notebookchat.provider.http;
 
 import dev.notebookchat.provider.spi.ProviderRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
+import java.util.Map;
 
 /**
  * Lenient reads of provider JSON. Providers add fields, send {@code null} for absent ones and change
  * numbers' shapes; a missing or mistyped field reads as absent instead of throwing.
  */
 final class WireJson {
+
+    /**
+     * {@code JSON.createReader} and its kin look the provider up again on every call, which costs far
+     * more than reading a frame; the provider and the reader factory are looked up once instead.
+     */
+    static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonReaderFactory READERS = JSON.createReaderFactory(Map.of());
 
     private WireJson() {
     }
@@ -26,12 +35,12 @@ final class WireJson {
      * {@code assistant} turns), which Ollama's native chat takes too.
      */
     static JsonArrayBuilder chatMessages(ProviderRequest request) {
-        JsonArrayBuilder messages = Json.createArrayBuilder();
+        JsonArrayBuilder messages = JSON.createArrayBuilder();
         if (request.system() != null && !request.system().isBlank()) {
-            messages.add(Json.createObjectBuilder().add("role", "system").add("content", request.system()));
+            messages.add(JSON.createObjectBuilder().add("role", "system").add("content", request.system()));
         }
         for (ProviderRequest.PromptMessage message : request.messages()) {
-            messages.add(Json.createObjectBuilder()
+            messages.add(JSON.createObjectBuilder()
                     .add("role", message.role() == ProviderRequest.Role.USER ? "user" : "assistant")
                     .add("content", message.content()));
         }
@@ -40,7 +49,7 @@ final class WireJson {
 
     /** Parses a frame or body; throws {@link jakarta.json.JsonException} if it is not JSON. */
     static JsonValue parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
             return reader.readValue();
         }
     }
