@@ -1,5 +1,6 @@
 package dev.notebookchat;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.auth.LoginConfig;
@@ -9,7 +10,13 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
-/** The JSON API lives under {@code /api}; every call but the dev login carries a bearer JWT. */
+/**
+ * The JSON API lives under {@code /api}; every call but the dev login carries a bearer JWT.
+ *
+ * <p>A CDI bean so that servers which look for {@code @LoginConfig} among the discovered beans (Payara)
+ * switch MicroProfile JWT on; in the default annotated discovery mode an unannotated class is not one.
+ */
+@ApplicationScoped
 @ApplicationPath("/api")
 @LoginConfig(authMethod = "MP-JWT")
 @OpenAPIDefinition(

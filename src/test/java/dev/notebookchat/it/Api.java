@@ -75,12 +75,17 @@ public final class Api {
 
     /** Signs in through the dev login as a fresh user, so tests never see each other's data. */
     public static Api newUser(String name) {
+        return newUser(base(), name);
+    }
+
+    /** As {@link #newUser(String)}, on a server of its own at {@code base} (one the test started itself). */
+    public static Api newUser(URI base, String name) {
         String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Response answer = anonymous().post("api/auth/dev-token", Json.createObjectBuilder().add("username", username).build());
+        Response answer = new Api(base, null).post("api/auth/dev-token", Json.createObjectBuilder().add("username", username).build());
         if (answer.status() != 200) {
             throw new IllegalStateException("dev login failed: " + answer);
         }
-        return new Api(base(), answer.json().getString("token"));
+        return new Api(base, answer.json().getString("token"));
     }
 
     public static Api anonymous() {

@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.operations.control.ChatMetrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,9 @@ public class EventStreams {
     double heartbeatSeconds;
 
     @Inject
+    ChatMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "notebookchat.stream.max-open-per-user", defaultValue = "20")
     int maxOpenPerUser;
 
@@ -51,6 +55,11 @@ public class EventStreams {
      */
     public void follow(String user, Supplier<Turn> turn, long fromIndex, SseEventSink sink, Sse sse, HttpServletResponse response) {
         open(user);
+        metrics.streamOpened();
+        Runnable release = () -> {
+            close(user);
+            metrics.streamClosed();
+        };
         boolean following = false;
         try {
             Turn followed = turn.get();
@@ -58,7 +67,7 @@ public class EventStreams {
             response.setHeader("Cache-Control", "no-cache, no-transform");
             response.setHeader("X-Accel-Buffering", "no");
             SseFollower follower = new SseFollower(followed, sink, sse, fromIndex, scheduler,
-                    Duration.ofMillis((long) (heartbeatSeconds * 1000)), System::nanoTime, () -> close(user));
+                    Duration.ofMillis((long) (heartbeatSeconds * 1000)), System::nanoTime, release);
             if (!followed.follow(follower, maxFollowersPerTurn)) {
                 throw tooMany("This answer already has " + maxFollowersPerTurn
                         + " streams following it, the most allowed. Close one and try again.");
@@ -66,7 +75,7 @@ public class EventStreams {
             following = true;
         } finally {
             if (!following) {
-                close(user);
+                release.run();
             }
         }
     }

@@ -7,13 +7,13 @@ import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.platform.Clock;
+import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
-import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
-import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.KeyCipher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +71,7 @@ public class TurnSetup {
     int historyMessages;
 
     /** Everything the provider needs, and the rows saved for the turn. */
-    public record Prepared(String notebookId, String providerName, ChatProvider provider, ProviderRequest request,
+    public record Prepared(String notebookId, ModelRef model, ChatProvider provider, ProviderRequest request,
                            ChatHistory.Begun begun) {
     }
 
@@ -102,7 +102,7 @@ public class TurnSetup {
         ProviderRequest providerRequest = new ProviderRequest(model.model(), providers.baseUrl(model.provider()), apiKey,
                 ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
         ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
-        return new Prepared(session.notebook().id(), model.provider(), provider, providerRequest, begun);
+        return new Prepared(session.notebook().id(), model, provider, providerRequest, begun);
     }
 
     /** Request, then session, then the configured default. */

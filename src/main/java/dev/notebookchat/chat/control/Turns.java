@@ -4,6 +4,8 @@ import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
+import dev.notebookchat.operations.control.TurnObserver;
+import dev.notebookchat.operations.control.TurnWatch;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
@@ -50,6 +52,9 @@ public class Turns {
 
     @Inject
     ChatHistory history;
+
+    @Inject
+    TurnObserver observer;
 
     @Resource
     ManagedExecutorService executor;
@@ -146,17 +151,22 @@ public class Turns {
             throw e;
         }
         ChatHistory.Begun begun = prepared.begun();
+        TurnWatch watch = observer.watch(owner, prepared.model(), request.sessionId(), begun.answerId());
         Turn turn = new Turn(request.sessionId(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                maxAnswerCharacters, store, executor, over -> ended(slot, over));
+                maxAnswerCharacters, store, executor, over -> {
+                    ended(slot, over);
+                    watch.ended(over.lastEvent());
+                });
         slots.started(slot, turn, prepared.notebookId());
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),
                 Math.max(1, (long) (maxTurnSeconds * 1000)), TimeUnit.MILLISECONDS);
         turn.finished().whenComplete((last, failure) -> deadline.cancel(false));
+        String provider = prepared.model().provider();
         try {
-            turn.attach(prepared.provider().stream(prepared.request(), turn));
+            turn.attach(prepared.provider().stream(prepared.request(), watch.listening(turn)));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Provider " + prepared.providerName() + " could not start", e);
-            turn.fail("The " + prepared.providerName() + " provider could not be started. Try again, or pick another model.");
+            LOG.log(Level.WARNING, "Provider " + provider + " could not start", e);
+            turn.fail("The " + provider + " provider could not be started. Try again, or pick another model.");
         }
         return turn;
     }
@@ -165,6 +175,13 @@ public class Turns {
         try {
             return slots.reserve(sessionId, owner);
         } catch (TurnSlots.Refused refused) {
+            switch (refused.reason()) {
+                case USER_AT_LIMIT -> observer.refused("running_turns_per_user");
+                case SERVER_AT_LIMIT -> observer.refused("running_turns");
+                default -> {
+                    // a busy session is a conflict, not a limit
+                }
+            }
             throw switch (refused.reason()) {
                 case SESSION_BUSY -> new ClientErrorException(
                         "A turn is already running in this chat session. Wait for it to finish or stop it.", Response.Status.CONFLICT);

@@ -1,7 +1,6 @@
 package dev.notebookchat.provider.boundary;
 
 import dev.notebookchat.provider.control.Providers;
-import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;

@@ -201,6 +201,11 @@ public class Providers {
         return merged();
     }
 
+    /** Whether {@code notebookchat.models} offers {@code model}; asks no server. */
+    public boolean offers(ModelRef model) {
+        return list("notebookchat.models", DEFAULT_MODELS).contains(model.id());
+    }
+
     /** As {@link #models()}, once a fresh answer from Ollama (or its absence) is known. */
     public CompletionStage<List<ModelRef>> discoverModels() {
         if (ollamaModelsFresh() || !askingOllama.compareAndSet(false, true)) {
@@ -404,6 +409,11 @@ public class Providers {
         public void onFailure(ProviderFailure failure) {
             open.remove(this);
             listener.onFailure(failure);
+        }
+
+        @Override
+        public void onRetry() {
+            listener.onRetry();
         }
     }
 }

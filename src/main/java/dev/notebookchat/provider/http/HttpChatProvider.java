@@ -292,6 +292,7 @@ abstract class HttpChatProvider implements ChatProvider {
                     // request before any byte comes back; nothing reached the model, so send it again at once.
                     LOG.log(System.Logger.Level.DEBUG, () -> name + " closed the connection before answering ("
                             + describe(cause) + "); attempt " + (attempts + 1));
+                    deliver(listener::onRetry, false);
                     serial.execute(this::attempt);
                     return;
                 }
@@ -319,6 +320,7 @@ abstract class HttpChatProvider implements ChatProvider {
                 stopWatchdog();
                 LOG.log(System.Logger.Level.DEBUG, () -> name + " answered HTTP " + rejected.status()
                         + "; attempt " + (attempts + 1) + " in " + wait.toMillis() + " ms");
+                deliver(listener::onRetry, false);
                 ScheduledFuture<?> retry = transport.scheduler().schedule(() -> serial.execute(this::attempt),
                         wait.toNanos(), TimeUnit.NANOSECONDS);
                 pendingRetry = retry;

@@ -11,4 +11,8 @@ public interface ProviderListener {
 
     /** The answer failed; partial text already delivered stays valid. */
     void onFailure(ProviderFailure failure);
+
+    /** The request is being sent again (a busy provider, or a connection closed before it answered); counted, nothing else. */
+    default void onRetry() {
+    }
 }

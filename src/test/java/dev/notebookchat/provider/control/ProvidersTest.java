@@ -1,14 +1,14 @@
 package dev.notebookchat.provider.control;
 
+import dev.notebookchat.provider.fake.FakeProviderServer;
+import dev.notebookchat.provider.fake.RecordedRequest;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.spi.ProviderRequest.Role;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.RecordingListener;
-import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
-import dev.notebookchat.provider.spi.ProviderRequest.Role;
-import dev.notebookchat.provider.fake.FakeProviderServer;
-import dev.notebookchat.provider.fake.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

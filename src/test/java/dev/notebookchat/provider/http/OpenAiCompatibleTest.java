@@ -1,8 +1,8 @@
 package dev.notebookchat.provider.http;
 
+import dev.notebookchat.provider.fake.RecordedRequest;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ProviderSettings;
-import dev.notebookchat.provider.fake.RecordedRequest;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Nested;

@@ -1,18 +1,18 @@
 package dev.notebookchat.provider.http;
 
+import dev.notebookchat.provider.fake.FakeProviderServer;
+import dev.notebookchat.provider.fake.RecordedRequest;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.KnownProvider;
+import dev.notebookchat.provider.spi.ProviderFailure.Kind;
 import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.spi.ProviderRequest.Role;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.ProviderStream;
 import dev.notebookchat.provider.spi.RecordingListener;
 import dev.notebookchat.provider.spi.Usage;
-import dev.notebookchat.provider.spi.ProviderFailure.Kind;
-import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
-import dev.notebookchat.provider.spi.ProviderRequest.Role;
-import dev.notebookchat.provider.fake.FakeProviderServer;
-import dev.notebookchat.provider.fake.RecordedRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

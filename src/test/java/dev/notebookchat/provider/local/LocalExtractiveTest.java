@@ -2,12 +2,12 @@ package dev.notebookchat.provider.local;
 
 import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderListener;
-import dev.notebookchat.provider.spi.ProviderRequest;
-import dev.notebookchat.provider.spi.ProviderStream;
-import dev.notebookchat.provider.spi.Usage;
 import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
+import dev.notebookchat.provider.spi.ProviderRequest;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -229,8 +229,10 @@ class AuthIT {
 
     /** The key the running server signs dev logins with, written by it into its data folder on start. */
     static PrivateKey serverKey() {
-        Path file = Path.of(System.getProperty("it.build.directory", "target"), "liberty", "wlp", "usr", "servers",
-                System.getProperty("it.server.name", "notebookchat-it"), "notebookchat-data", "dev-login-private-key.pem");
+        Path data = System.getProperty("it.data.directory") != null ? Path.of(System.getProperty("it.data.directory"))
+                : Path.of(System.getProperty("it.build.directory", "target"), "liberty", "wlp", "usr", "servers",
+                        System.getProperty("it.server.name", "notebookchat-it"), "notebookchat-data");
+        Path file = data.resolve("dev-login-private-key.pem");
         try {
             String pem = Files.readString(file, StandardCharsets.US_ASCII);
             byte[] der = Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
