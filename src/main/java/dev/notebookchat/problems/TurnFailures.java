@@ -1,7 +1,7 @@
 package dev.notebookchat.problems;
 
 import dev.notebookchat.chat.entity.ChatEvent;
-import dev.notebookchat.provider.control.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderFailure;
 import jakarta.ws.rs.core.Response;
 
 /**

@@ -1,7 +1,7 @@
 package dev.notebookchat.problems;
 
 import dev.notebookchat.chat.entity.ChatEvent;
-import dev.notebookchat.provider.control.ProviderFailure.Kind;
+import dev.notebookchat.provider.spi.ProviderFailure.Kind;
 import dev.notebookchat.unit.PlainRuntimeDelegate;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.BeforeAll;

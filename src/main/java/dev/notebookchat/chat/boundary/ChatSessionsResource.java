@@ -8,7 +8,7 @@ import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
-import dev.notebookchat.provider.control.ModelRef;
+import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -2,7 +2,6 @@ package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.control.Turn;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -98,10 +97,12 @@ final class SseFollower implements Turn.Follower {
             cursor++;
             sentEvent = true;
             Numbered numbered = next.get();
+            // The JSON is written once per event in the turn's log; SSE carries no media type, and text/plain
+            // has the runtime write the text as it is, where a JSON writer might quote it as a JSON string.
             OutboundSseEvent event = sse.newEventBuilder()
                     .id(Long.toString(numbered.id()))
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                    .data(JsonObject.class, numbered.event().toJson())
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                    .data(String.class, numbered.data())
                     .build();
             write(event);
         }

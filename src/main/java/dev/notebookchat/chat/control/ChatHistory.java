@@ -3,9 +3,9 @@ package dev.notebookchat.chat.control;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
-import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
-import dev.notebookchat.provider.control.ProviderRequest.Role;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.spi.ProviderRequest.Role;
+import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -41,7 +41,7 @@ public class ChatHistory {
     EntityManager em;
 
     /** The turn's two rows: the user's message, complete, and the answer, still streaming. */
-    public record Begun(String humanMessageId, Instant humanTimestamp, String answerId) {
+    public record Begun(Instant humanTimestamp, String answerId) {
     }
 
     /**
@@ -63,7 +63,7 @@ public class ChatHistory {
         em.persist(human);
         em.persist(answer);
         session.touch();
-        return new Begun(human.id(), human.created().toInstant(), answer.id());
+        return new Begun(human.created().toInstant(), answer.id());
     }
 
     /**

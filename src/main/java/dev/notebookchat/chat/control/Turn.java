@@ -2,10 +2,10 @@ package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.ProviderListener;
-import dev.notebookchat.provider.control.ProviderStream;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderListener;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +40,11 @@ public class Turn implements ProviderListener {
         void wake();
     }
 
-    /** An event with its SSE id. */
-    public record Numbered(long id, ChatEvent event) {
+    /** An event with its SSE id and its {@code data:} text. */
+    public record Numbered(long id, ChatEvent event, String data) {
+        public Numbered(long id, ChatEvent event) {
+            this(id, event, event.data());
+        }
     }
 
     /** How the answer is saved; its failures become the turn's {@code error} event. */
@@ -73,6 +76,8 @@ public class Turn implements ProviderListener {
     private final Consumer<Turn> onEnded;
 
     private final List<ChatEvent> events = new ArrayList<>();
+    /** {@code data:} text of the events, written by the first follower to read each, then shared. */
+    private final List<String> encoded = new ArrayList<>();
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final StringBuilder answer = new StringBuilder();
     private final CompletableFuture<ChatEvent> finished = new CompletableFuture<>();
@@ -154,9 +159,19 @@ public class Turn implements ProviderListener {
 
     /** The event at {@code index} (0-based) if it exists yet. */
     public synchronized Optional<Numbered> eventAt(long index) {
-        return index >= 0 && index < events.size()
-                ? Optional.of(new Numbered(index + 1, events.get((int) index)))
-                : Optional.empty();
+        if (index < 0 || index >= events.size()) {
+            return Optional.empty();
+        }
+        int at = (int) index;
+        while (encoded.size() <= at) {
+            encoded.add(null);
+        }
+        String data = encoded.get(at);
+        if (data == null) {
+            data = events.get(at).data();
+            encoded.set(at, data);
+        }
+        return Optional.of(new Numbered(index + 1, events.get(at), data));
     }
 
     /** True once the terminal event is in the log: a follower that read everything may close. */

@@ -7,7 +7,7 @@ import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.operations.control.TurnObserver;
 import dev.notebookchat.operations.control.TurnWatch;
 import dev.notebookchat.problems.ApiError;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

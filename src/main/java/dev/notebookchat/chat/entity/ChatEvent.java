@@ -1,8 +1,7 @@
 package dev.notebookchat.chat.entity;
 
 import dev.notebookchat.platform.Clock;
-import dev.notebookchat.provider.control.ProviderFailure;
-import jakarta.json.Json;
+import dev.notebookchat.provider.spi.ProviderFailure;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -19,13 +18,16 @@ public sealed interface ChatEvent {
 
     JsonObject toJson();
 
-    /** After this event the turn is over and its streams close. */
-    default boolean terminal() {
-        return false;
+    /**
+     * The event's {@code data:} text, {@link #toJson()} written compactly. A turn's log writes it once
+     * for all the streams that follow the turn.
+     */
+    default String data() {
+        return toJson().toString();
     }
 
     private static JsonObjectBuilder typed(ChatEvent event) {
-        return Json.createObjectBuilder().add("type", event.type());
+        return EventJson.JSON.createObjectBuilder().add("type", event.type());
     }
 
     record UserMessage(String content, Instant timestamp) implements ChatEvent {
@@ -37,6 +39,8 @@ public sealed interface ChatEvent {
     }
 
     record Token(String content) implements ChatEvent {
+        private static final char[] HEX = "0123456789abcdef".toCharArray();
+
         public Token {
             if (content == null || content.isEmpty()) {
                 throw new IllegalArgumentException("A token carries text");
@@ -47,6 +51,31 @@ public sealed interface ChatEvent {
 
         public JsonObject toJson() {
             return typed(this).add("content", content).build();
+        }
+
+        /** Written by hand, as JSON-P would write it: tokens are most of what a stream carries. */
+        public String data() {
+            StringBuilder json = new StringBuilder(content.length() + 32).append("{\"type\":\"token\",\"content\":\"");
+            for (int i = 0; i < content.length(); i++) {
+                char c = content.charAt(i);
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\b' -> json.append("\\b");
+                    case '\f' -> json.append("\\f");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                        } else {
+                            json.append(c);
+                        }
+                    }
+                }
+            }
+            return json.append("\"}").toString();
         }
     }
 
@@ -62,10 +91,8 @@ public sealed interface ChatEvent {
     record Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens) implements ChatEvent {
         public String type() { return "complete"; }
 
-        public boolean terminal() { return true; }
-
         public JsonObject toJson() {
-            JsonObjectBuilder usage = Json.createObjectBuilder();
+            JsonObjectBuilder usage = EventJson.JSON.createObjectBuilder();
             addNullable(usage, "input_tokens", inputTokens);
             addNullable(usage, "output_tokens", outputTokens);
             return typed(this).add("message_id", messageId).add("finish_reason", finishReason).add("usage", usage).build();
@@ -82,8 +109,6 @@ public sealed interface ChatEvent {
         }
 
         public String type() { return "error"; }
-
-        public boolean terminal() { return true; }
 
         public JsonObject toJson() {
             return typed(this).add("message", message).build();

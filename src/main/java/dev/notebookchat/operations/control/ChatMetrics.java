@@ -1,7 +1,7 @@
 package dev.notebookchat.operations.control;
 
-import dev.notebookchat.provider.control.ModelRef;
 import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.provider.spi.ModelRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

@@ -1,6 +1,6 @@
 package dev.notebookchat.operations.control;
 
-import dev.notebookchat.provider.control.ModelRef;
+import dev.notebookchat.provider.spi.ModelRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;

@@ -1,9 +1,9 @@
 package dev.notebookchat.operations.control;
 
 import dev.notebookchat.chat.entity.ChatEvent;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.ProviderListener;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderListener;
+import dev.notebookchat.provider.spi.Usage;
 
 import java.time.Duration;
 import java.util.Locale;

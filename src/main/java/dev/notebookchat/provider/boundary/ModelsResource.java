@@ -31,6 +31,7 @@ public class ModelsResource {
     @Inject
     CurrentUser user;
 
+    /** {@code streaming} stays in the contract for clients; every provider streams (single models may answer whole). */
     public record ProviderJson(String name, String displayName, boolean available, boolean streaming) {
     }
 
@@ -44,7 +45,7 @@ public class ModelsResource {
         return providers.providers().stream()
                 .map(p -> new ProviderJson(p.name(), p.displayName(),
                         !p.needsKey() || ownKeys.contains(p.name()) || providers.serverKey(p.name()).isPresent(),
-                        p.streaming()))
+                        true))
                 .toList();
     }
 

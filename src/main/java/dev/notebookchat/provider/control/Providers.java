@@ -1,5 +1,20 @@
 package dev.notebookchat.provider.control;
 
+import dev.notebookchat.provider.http.Anthropic;
+import dev.notebookchat.provider.http.Gemini;
+import dev.notebookchat.provider.http.HttpTransport;
+import dev.notebookchat.provider.http.Ollama;
+import dev.notebookchat.provider.http.OpenAiCompatible;
+import dev.notebookchat.provider.local.LocalExtractive;
+import dev.notebookchat.provider.spi.ChatProvider;
+import dev.notebookchat.provider.spi.KnownProvider;
+import dev.notebookchat.provider.spi.ModelRef;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderListener;
+import dev.notebookchat.provider.spi.ProviderRequest;
+import dev.notebookchat.provider.spi.ProviderSettings;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -7,9 +22,6 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
@@ -17,7 +29,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -172,7 +183,7 @@ public class Providers {
     /** Every provider, in the order the model picker shows them. */
     public List<ProviderInfo> providers() {
         return Arrays.stream(KnownProvider.values())
-                .map(p -> new ProviderInfo(p.id(), p.displayName(), p.needsKey(), true))
+                .map(p -> new ProviderInfo(p.id(), p.displayName(), p.needsKey()))
                 .toList();
     }
 
@@ -200,7 +211,7 @@ public class Providers {
         if (ollamaModelsFresh() || !askingOllama.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(merged());
         }
-        URI tags = HttpChatProvider.resolve(baseUrl("ollama"), "/api/tags");
+        URI tags = Ollama.tagsUrl(baseUrl("ollama"));
         HttpRequest request;
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(tags).GET().timeout(OLLAMA_TAGS_TIMEOUT)
@@ -217,7 +228,7 @@ public class Providers {
                 .handle((response, failure) -> {
                     List<ModelRef> found = List.of();
                     if (failure == null && response.statusCode() == 200) {
-                        found = ollamaTags(response.body());
+                        found = Ollama.tags(response.body());
                     } else {
                         LOG.log(System.Logger.Level.DEBUG, () -> "No Ollama models from " + tags + ": "
                                 + (failure != null ? failure : "HTTP " + response.statusCode()));
@@ -258,31 +269,6 @@ public class Providers {
             }
         }
         return List.copyOf(models);
-    }
-
-    private static List<ModelRef> ollamaTags(String body) {
-        List<ModelRef> found = new ArrayList<>();
-        try {
-            JsonArray models = WireJson.array(WireJson.parseObject(body), "models");
-            if (models != null) {
-                for (JsonValue model : models) {
-                    if (model.getValueType() == JsonValue.ValueType.OBJECT) {
-                        JsonObject entry = model.asJsonObject();
-                        String name = WireJson.string(entry, "name") != null ? WireJson.string(entry, "name") : WireJson.string(entry, "model");
-                        if (name != null) {
-                            try {
-                                found.add(new ModelRef("ollama", name));
-                            } catch (IllegalArgumentException notOurs) {
-                                // a name no turn could ask for (a space in it): not offered
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (RuntimeException unreadable) {
-            LOG.log(System.Logger.Level.DEBUG, "Unreadable Ollama model list", unreadable);
-        }
-        return found;
     }
 
     // ---- settings --------------------------------------------------------------------------------

@@ -1,10 +1,8 @@
 /**
- * Talking to model providers. {@link dev.notebookchat.provider.control.Providers} picks the
- * {@link dev.notebookchat.provider.control.ChatProvider} for a {@code provider/model} name from
- * MicroProfile Config; four adapters speak the four wire formats (OpenAI-compatible, Anthropic,
- * Gemini, Ollama) over one shared, asynchronous {@code java.net.http.HttpClient}, and every way an
- * answer can fail becomes a {@link dev.notebookchat.provider.control.ProviderFailure} in one place.
- * Wire formats never leave this package: the rest of the application sees tokens, a finish reason
- * and usage.
+ * The provider registry. {@link dev.notebookchat.provider.control.Providers} picks the
+ * {@link dev.notebookchat.provider.spi.ChatProvider} for a {@code provider/model} name, reads keys,
+ * base URLs, timeouts and retries from MicroProfile Config, and lists the models on offer (asking a
+ * configured Ollama which models it holds). It owns the shared HTTP transport and cancels the answers
+ * still streaming when the application stops.
  */
 package dev.notebookchat.provider.control;

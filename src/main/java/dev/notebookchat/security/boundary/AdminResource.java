@@ -1,8 +1,8 @@
 package dev.notebookchat.security.boundary;
 
-import dev.notebookchat.provider.control.ModelRef;
-import dev.notebookchat.provider.control.ProviderSettings;
 import dev.notebookchat.provider.control.Providers;
+import dev.notebookchat.provider.spi.ModelRef;
+import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

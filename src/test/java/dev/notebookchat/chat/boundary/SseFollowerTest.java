@@ -3,8 +3,9 @@ package dev.notebookchat.chat.boundary;
 import dev.notebookchat.chat.control.Turn;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.Usage;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.GenericType;
 import jakarta.ws.rs.core.MediaType;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,9 +56,9 @@ class SseFollowerTest {
 
         Sent first = sink.sent.get(0);
         assertEquals("1", first.id());
-        assertEquals(MediaType.APPLICATION_JSON_TYPE, first.mediaType());
-        assertEquals(JsonObject.class, first.type());
-        assertEquals(new ChatEvent.UserMessage("What do the sources say?", ASKED).toJson(), first.data());
+        assertEquals(MediaType.TEXT_PLAIN_TYPE, first.mediaType());
+        assertEquals(String.class, first.type());
+        assertEquals(new ChatEvent.UserMessage("What do the sources say?", ASKED).toJson(), json(first.data()));
         assertNull(first.comment());
         assertNull(first.name());
     }
@@ -78,7 +80,7 @@ class SseFollowerTest {
 
         turn.onToken(" say");
         assertEquals(List.of("1", "2", "3", "4"), sink.ids());
-        assertEquals(new ChatEvent.Token(" say").toJson(), sink.sent.get(3).data());
+        assertEquals(new ChatEvent.Token(" say").toJson(), json(sink.sent.get(3).data()));
     }
 
     @Test
@@ -100,7 +102,7 @@ class SseFollowerTest {
         assertEquals(1, sink.closes);
         assertTrue(scheduler.heartbeat.cancelled);
         assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), sink.types());
-        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), sink.sent.get(3).data());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), json(sink.sent.get(3).data()));
     }
 
     @Test
@@ -127,7 +129,7 @@ class SseFollowerTest {
         follow(2, NEVER_IDLE);
 
         assertEquals(List.of("3"), sink.ids());
-        assertEquals(new ChatEvent.Token(" sources").toJson(), sink.sent.get(0).data());
+        assertEquals(new ChatEvent.Token(" sources").toJson(), json(sink.sent.get(0).data()));
     }
 
     @Test
@@ -268,7 +270,7 @@ class SseFollowerTest {
         rebuilt.follow(new SseFollower(rebuilt, sink, new FakeSse(), 40, scheduler, NEVER_IDLE, () -> now, () -> finishes++));
 
         assertEquals(List.of("3", "4"), sink.ids());
-        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), sink.sent.get(1).data());
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57).toJson(), json(sink.sent.get(1).data()));
         assertEquals(1, sink.closes);
         assertEquals(1, finishes);
     }
@@ -382,7 +384,7 @@ class SseFollowerTest {
         turn.onFailure(new ProviderFailure(ProviderFailure.Kind.TRUNCATED, "openai", "The openai answer was cut off."));
 
         assertEquals(List.of("user_message", "error"), sink.types());
-        assertEquals(new ChatEvent.Error("The openai answer was cut off.").toJson(), sink.sent.get(1).data());
+        assertEquals(new ChatEvent.Error("The openai answer was cut off.").toJson(), json(sink.sent.get(1).data()));
         assertEquals(1, sink.closes);
         assertEquals(List.of(Status.error + " error "), saved);
     }
@@ -527,7 +529,7 @@ class SseFollowerTest {
         }
 
         List<String> types() {
-            return sent.stream().filter(s -> s.data() != null).map(s -> ((JsonObject) s.data()).getString("type")).toList();
+            return sent.stream().filter(s -> s.data() != null).map(s -> json(s.data()).getString("type")).toList();
         }
     }
 
@@ -581,5 +583,12 @@ class SseFollowerTest {
         @Override public Object get(long timeout, TimeUnit unit) { throw new UnsupportedOperationException(); }
         @Override public long getDelay(TimeUnit unit) { return 0; }
         @Override public int compareTo(Delayed other) { return 0; }
+    }
+
+    /** The data text of a sent event, read back. */
+    static JsonObject json(Object data) {
+        try (var reader = Json.createReader(new StringReader((String) data))) {
+            return reader.readObject();
+        }
     }
 }

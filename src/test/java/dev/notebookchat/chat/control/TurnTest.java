@@ -3,9 +3,9 @@ package dev.notebookchat.chat.control;
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
-import dev.notebookchat.provider.control.ProviderFailure;
-import dev.notebookchat.provider.control.ProviderStream;
-import dev.notebookchat.provider.control.Usage;
+import dev.notebookchat.provider.spi.ProviderFailure;
+import dev.notebookchat.provider.spi.ProviderStream;
+import dev.notebookchat.provider.spi.Usage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A turn driven directly, as a provider and a stream would drive it, with the save and the executor faked. */
@@ -120,6 +121,16 @@ class TurnTest {
                 new Numbered(4, new ChatEvent.Token("say"))), log(turn));
         assertEquals("The sources\n\nsay", turn.answerSoFar());
         assertFalse(turn.ended());
+    }
+
+    @Test
+    void everyFollowerReadsTheSameDataTextOfAnEvent() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The \"sources\"");
+
+        String first = turn.eventAt(1).orElseThrow().data();
+        assertEquals("{\"type\":\"token\",\"content\":\"The \\\"sources\\\"\"}", first);
+        assertSame(first, turn.eventAt(1).orElseThrow().data());
     }
 
     @Test
@@ -566,8 +577,8 @@ class TurnTest {
         assertFalse(finished.isDone());
 
         turn.onComplete("stop", new Usage(3, 1));
-        turn.onFailure(new dev.notebookchat.provider.control.ProviderFailure(
-                dev.notebookchat.provider.control.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
+        turn.onFailure(new dev.notebookchat.provider.spi.ProviderFailure(
+                dev.notebookchat.provider.spi.ProviderFailure.Kind.IN_BAND, "openai", "too late"));
 
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), finished.getNow(null));
     }

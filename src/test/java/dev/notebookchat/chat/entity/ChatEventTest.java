@@ -6,11 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code data:} JSON of each event, exactly as a client of the stream reads it. */
 class ChatEventTest {
@@ -85,12 +84,20 @@ class ChatEventTest {
     }
 
     @Test
-    void onlyCompleteAndErrorEndTheTurn() {
-        assertFalse(new ChatEvent.UserMessage("q", TIMESTAMP).terminal());
-        assertFalse(new ChatEvent.Token("t").terminal());
-        assertFalse(new ChatEvent.AiMessageComplete("a", TIMESTAMP).terminal());
-        assertTrue(new ChatEvent.Complete("m-1", "stop", null, null).terminal());
-        assertTrue(new ChatEvent.Error("e").terminal());
+    void aTokensDataIsWhatJsonPWritesForIt() {
+        for (String content : List.of("plain", " sources\n\n", "\"quoted\" \\ back/slash", "\b\f\r\t\u0000\u001f\u007f",
+                "caf\u00e9 \u2028 \ud83d\ude00 <b>&amp;</b>")) {
+            ChatEvent.Token token = new ChatEvent.Token(content);
+            assertEquals(token.toJson().toString(), token.data());
+            assertEquals(content, json(token.data()).getString("content"));
+        }
+    }
+
+    @Test
+    void everyOtherEventsDataIsItsCompactJson() {
+        ChatEvent complete = new ChatEvent.Complete("m-1", "stop", 812, null);
+        assertEquals("{\"type\":\"complete\",\"message_id\":\"m-1\",\"finish_reason\":\"stop\",\"usage\":{\"input_tokens\":812,\"output_tokens\":null}}",
+                complete.data());
     }
 
     static JsonObject json(String text) {

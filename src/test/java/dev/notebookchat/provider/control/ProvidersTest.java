@@ -1,9 +1,14 @@
 package dev.notebookchat.provider.control;
 
-import dev.notebookchat.provider.control.ProviderRequest.PromptMessage;
-import dev.notebookchat.provider.control.ProviderRequest.Role;
 import dev.notebookchat.provider.fake.FakeProviderServer;
 import dev.notebookchat.provider.fake.RecordedRequest;
+import dev.notebookchat.provider.spi.ChatProvider;
+import dev.notebookchat.provider.spi.ModelRef;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
+import dev.notebookchat.provider.spi.ProviderRequest.Role;
+import dev.notebookchat.provider.spi.ProviderRequest;
+import dev.notebookchat.provider.spi.ProviderSettings;
+import dev.notebookchat.provider.spi.RecordingListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,15 +105,15 @@ class ProvidersTest {
     void knowsEveryProviderByNameAndWhetherItNeedsAKey() {
         Providers providers = providers(Map.of());
         assertEquals(List.of(
-                new ProviderInfo("openai", "OpenAI", true, true),
-                new ProviderInfo("anthropic", "Anthropic", true, true),
-                new ProviderInfo("groq", "Groq", true, true),
-                new ProviderInfo("google", "Google Gemini", true, true),
-                new ProviderInfo("mistral", "Mistral", true, true),
-                new ProviderInfo("deepseek", "DeepSeek", true, true),
-                new ProviderInfo("ollama", "Ollama", false, true),
-                new ProviderInfo("openrouter", "OpenRouter", true, true),
-                new ProviderInfo("local", "Local (extractive)", false, true)), providers.providers());
+                new ProviderInfo("openai", "OpenAI", true),
+                new ProviderInfo("anthropic", "Anthropic", true),
+                new ProviderInfo("groq", "Groq", true),
+                new ProviderInfo("google", "Google Gemini", true),
+                new ProviderInfo("mistral", "Mistral", true),
+                new ProviderInfo("deepseek", "DeepSeek", true),
+                new ProviderInfo("ollama", "Ollama", false),
+                new ProviderInfo("openrouter", "OpenRouter", true),
+                new ProviderInfo("local", "Local (extractive)", false)), providers.providers());
         assertFalse(providers.needsKey("ollama"));
         assertFalse(providers.needsKey("local"));
         assertTrue(providers.needsKey("mistral"));
