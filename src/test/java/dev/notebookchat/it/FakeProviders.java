@@ -102,8 +102,16 @@ public final class FakeProviders {
 
     /** Starts the fake where the server expects it. */
     public static FakeProviderServer start() {
+        return start(50);
+    }
+
+    /**
+     * Starts the fake with room for {@code backlog} connections waiting to be accepted: a crowd of turns
+     * opens provider connections in bursts, and a dropped handshake is retried only a second later.
+     */
+    public static FakeProviderServer start(int backlog) {
         try {
-            return new FakeProviderServer().start(Integer.parseInt(System.getProperty("it.fake-provider.port", "9977")));
+            return new FakeProviderServer().start(Integer.parseInt(System.getProperty("it.fake-provider.port", "9977")), backlog);
         } catch (IOException e) {
             throw new UncheckedIOException("The fake provider could not listen on it.fake-provider.port", e);
         }

@@ -81,7 +81,7 @@ class AbuseSoakIT {
 
     @BeforeAll
     static void startFakeProvider() {
-        fake = FakeProviders.start();
+        fake = FakeProviders.start(1024);
     }
 
     @AfterAll
