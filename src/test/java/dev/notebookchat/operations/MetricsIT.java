@@ -1,21 +1,20 @@
 package dev.notebookchat.operations;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
-import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders.Provider;
-import dev.notebookchat.provider.fake.FakeProviderServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -43,23 +42,12 @@ class MetricsIT {
     /** Models the fake plays are not among the offered ones, so their label is "other". */
     static final Map<String, String> MISTRAL = Map.of("provider", "mistral", "model", "other");
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFakeProvider() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFakeProvider() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test
@@ -170,20 +158,8 @@ class MetricsIT {
     }
 
     static void awaitScrape(String what, Predicate<PrometheusText> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        PrometheusText metrics = PrometheusText.scrape();
-        while (!condition.test(metrics)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + "\n" + metrics.text());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            metrics = PrometheusText.scrape();
-        }
+        AtomicReference<PrometheusText> last = new AtomicReference<>();
+        Await.until(() -> what + "\n" + last.get().text(), WAIT, () -> condition.test(last.updateAndGet(seen -> PrometheusText.scrape())));
     }
 
     static long delta(PrometheusText before, PrometheusText after, String name, Map<String, String> labels) {

@@ -3,34 +3,28 @@ package dev.notebookchat.operations;
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
-import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders.Provider;
 import dev.notebookchat.it.Secrets;
-import dev.notebookchat.provider.fake.FakeProviderServer;
+import dev.notebookchat.it.ServerLogs;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,23 +43,12 @@ class TurnLogIT {
     static final Duration WAIT = Duration.ofSeconds(10);
     static final Pattern FIELD = Pattern.compile("([a-z_]+)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFakeProvider() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFakeProvider() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test
@@ -127,38 +110,10 @@ class TurnLogIT {
 
     /** The one line of messages.log holding {@code marker}, waited for since the log is written after the event. */
     static String awaitLogLine(String marker) {
-        Path log = Path.of(System.getProperty("it.server.directory", "target/liberty/wlp/usr/servers/notebookchat-it"),
-                "logs", "messages.log");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Optional<List<String>> lines = linesWith(log, marker);
-            if (lines.isPresent()) {
-                assertEquals(1, lines.get().size(), "one line per turn: " + lines.get());
-                return lines.get().get(0);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no line with " + marker + " in " + log + " within " + WAIT.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static Optional<List<String>> linesWith(Path log, String marker) {
-        try {
-            if (!Files.isRegularFile(log)) {
-                return Optional.empty();
-            }
-            List<String> found = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
-                    .filter(line -> line.contains(" turn ") && line.contains(marker)).toList();
-            return found.isEmpty() ? Optional.empty() : Optional.of(found);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> lines = ServerLogs.awaitMessages("a turn line with " + marker,
+                line -> line.contains(" turn ") && line.contains(marker), WAIT);
+        assertEquals(1, lines.size(), "one line per turn: " + lines);
+        return lines.get(0);
     }
 
     /** The {@code sub} of a JWT: the user id the server keys everything by. */

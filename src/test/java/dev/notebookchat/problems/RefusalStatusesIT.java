@@ -2,9 +2,8 @@ package dev.notebookchat.problems;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
-import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders.Provider;
-import dev.notebookchat.provider.fake.FakeProviderServer;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -12,10 +11,9 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,23 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @RunAsClient
 class RefusalStatusesIT {
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFake() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test

@@ -1,11 +1,12 @@
 package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
 import dev.notebookchat.it.EventStream.Event;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders;
-import dev.notebookchat.provider.fake.FakeProviderServer;
 import dev.notebookchat.provider.fake.RecordedRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -14,11 +15,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,6 @@ import static dev.notebookchat.chat.boundary.ChatStreamIT.ESPRESSO_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Turns under load and abuse: a burst larger than the connection pool, simultaneous starts on one
@@ -59,7 +58,8 @@ class TurnLimitsIT {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final FakeProviders.Provider OPENAI = FakeProviders.Provider.OPENAI;
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     final ExecutorService clients = Executors.newFixedThreadPool(30);
     final List<InputStream> openStreams = new ArrayList<>();
@@ -67,18 +67,6 @@ class TurnLimitsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFakeProvider() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFakeProvider() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @AfterEach
@@ -383,18 +371,7 @@ class TurnLimitsIT {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Await.until(what, WAIT, condition);
     }
 
     private static JsonObject ask(String session, String message, String model) {

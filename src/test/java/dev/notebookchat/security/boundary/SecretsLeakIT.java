@@ -3,10 +3,10 @@ package dev.notebookchat.security.boundary;
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
-import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders.Provider;
 import dev.notebookchat.it.Secrets;
-import dev.notebookchat.provider.fake.FakeProviderServer;
+import dev.notebookchat.it.ServerLogs;
 import dev.notebookchat.provider.fake.RecordedRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -14,14 +14,12 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +48,8 @@ class SecretsLeakIT {
     static final List<String> SERVER_KEY_SCENARIOS = List.of("ok", "unauthorized", "bad-request", "not-found", "inband-error");
     static final List<String> OWN_KEY_SCENARIOS = List.of("ok", "unauthorized", "bad-request");
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     /** Every response the tests saw, as text: status, headers, body or events. */
     static final List<String> responses = new ArrayList<>();
@@ -61,18 +60,6 @@ class SecretsLeakIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFakeProvider() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFakeProvider() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test
@@ -95,15 +82,14 @@ class SecretsLeakIT {
     void theServerLogsCarryNoKey() throws IOException {
         exercise();
 
-        Path logs = Path.of(System.getProperty("it.build.directory", "target"), "liberty", "wlp", "usr", "servers",
-                System.getProperty("it.server.name", "notebookchat-it"), "logs");
-        assertTrue(Files.isRegularFile(logs.resolve("messages.log")), "the server writes " + logs.resolve("messages.log"));
+        Path logs = ServerLogs.directory();
+        assertTrue(Files.isRegularFile(ServerLogs.messages()), "the server writes " + ServerLogs.messages());
         List<String> keys = allKeys();
         List<Path> read = new ArrayList<>();
         try (Stream<Path> files = Files.walk(logs)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                // Logs may hold anything; ISO-8859-1 reads every byte, and keys are ASCII.
-                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                // Keys are ASCII, so reading every byte as one character finds them.
+                String text = ServerLogs.read(file);
                 Secrets.leakIn(text, keys).ifPresent(leak -> fail(logs.relativize(file) + " leaks a key: " + leak));
                 read.add(logs.relativize(file));
             }
