@@ -1,13 +1,14 @@
 package dev.notebookchat.provider.boundary;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
 import dev.notebookchat.it.EventStream.Event;
+import dev.notebookchat.it.FakeProvider;
 import dev.notebookchat.it.FakeProviders;
 import dev.notebookchat.it.FakeProviders.Provider;
 import dev.notebookchat.it.Secrets;
-import dev.notebookchat.provider.fake.FakeProviderServer;
 import dev.notebookchat.provider.fake.RecordedRequest;
 import dev.notebookchat.provider.fake.WireFormat;
 import jakarta.json.Json;
@@ -18,10 +19,9 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,10 +30,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,23 +84,14 @@ class ProvidersIT {
     /** Far longer than any healthy turn here takes; only a hang waits this long. */
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    static FakeProviderServer fake;
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
+    /** The turns of {@link #failsForEveryProviderAtOnce}, by scenario. */
+    static final Map<String, Map<Provider, CompletableFuture<Failed>>> idleTurns = new ConcurrentHashMap<>();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
-    }
-
-    @BeforeAll
-    static void startFakeProvider() {
-        fake = FakeProviders.start();
-    }
-
-    @AfterAll
-    static void stopFakeProvider() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     // ---- answers ------------------------------------------------------------------------------------
@@ -309,7 +308,7 @@ class ProvidersIT {
     @EnumSource(Provider.class)
     void aProviderThatFallsSilentMidAnswerIsGivenUpOnWhileTheClientHearsKeepAlives(Provider provider) {
         Duration limit = FakeProviders.betweenTokensTimeout();
-        Failed failed = fails(provider, "stall-mid", THREE_TOKENS, provider.displayName() + " paused for "
+        Failed failed = failsForEveryProviderAtOnce(provider, "stall-mid", THREE_TOKENS, p -> p.displayName() + " paused for "
                 + seconds(limit) + " in the middle of the answer, so the connection was closed. The partial answer was kept.");
 
         assertTrue(failed.stream().comments().contains("keep-alive"),
@@ -322,7 +321,7 @@ class ProvidersIT {
     @EnumSource(Provider.class)
     void aProviderThatNeverStartsIsGivenUpOn(Provider provider) {
         Duration limit = FakeProviders.firstTokenTimeout();
-        Failed failed = fails(provider, "stall-first", "", provider.displayName() + " did not start answering within "
+        Failed failed = failsForEveryProviderAtOnce(provider, "stall-first", "", p -> p.displayName() + " did not start answering within "
                 + seconds(limit) + ", so the request was abandoned. Try again later.");
 
         assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
@@ -335,7 +334,7 @@ class ProvidersIT {
     void aProviderThatSendsOnlyKeepAlivesIsGivenUpOnAfterTheFirstTokenTimeout(Provider provider) {
         // SSE formats get ": ping" comments only; NDJSON has no comments, so Ollama gets blank lines.
         Duration limit = FakeProviders.firstTokenTimeout();
-        Failed failed = fails(provider, "pings", "", provider.displayName() + " did not start answering within "
+        Failed failed = failsForEveryProviderAtOnce(provider, "pings", "", p -> p.displayName() + " did not start answering within "
                 + seconds(limit) + ", so the request was abandoned. Try again later.");
 
         assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
@@ -349,7 +348,7 @@ class ProvidersIT {
     @EnumSource(Provider.class)
     void keepAlivesAfterTheFirstTokensDoNotHoldTheTurn(Provider provider) {
         Duration limit = FakeProviders.betweenTokensTimeout();
-        Failed failed = fails(provider, "tokens-then-keep-alives", THREE_TOKENS, provider.displayName() + " paused for "
+        Failed failed = failsForEveryProviderAtOnce(provider, "tokens-then-keep-alives", THREE_TOKENS, p -> p.displayName() + " paused for "
                 + seconds(limit) + " in the middle of the answer, so the connection was closed. The partial answer was kept.");
 
         assertTrue(failed.elapsed().compareTo(limit) >= 0, "not given up before the limit: " + failed.elapsed());
@@ -470,7 +469,7 @@ class ProvidersIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Provider.class)
-    void aClientThatHangsUpDoesNotStopTheTurn(Provider provider) throws InterruptedException {
+    void aClientThatHangsUpDoesNotStopTheTurn(Provider provider) {
         Chat chat = new Chat(provider);
         String model = provider.model("slow");
 
@@ -501,7 +500,7 @@ class ProvidersIT {
      *
      * @param scenarioOrModel a scenario, or a whole model name when the test needs to know it
      */
-    Failed fails(Provider provider, String scenarioOrModel, String partial, String expected) {
+    static Failed fails(Provider provider, String scenarioOrModel, String partial, String expected) {
         Chat chat = new Chat(provider);
         String model = scenarioOrModel.startsWith(provider.id() + "/") ? scenarioOrModel : provider.model(scenarioOrModel);
         long started = System.nanoTime();
@@ -521,6 +520,35 @@ class ProvidersIT {
 
         chat.assertSaved(model, partial, "error");
         return new Failed(stream, message, chat.requests(model), elapsed);
+    }
+
+    /**
+     * {@link #fails} for a scenario that only ends when an idle timeout runs out, so each turn takes
+     * seconds however fast the machine is. The first test of the scenario starts its turn for every
+     * provider at once (each a user of its own, as always); each test then checks its own provider's
+     * turn, which is usually over by then. A scenario costs one timeout instead of one per provider.
+     */
+    static Failed failsForEveryProviderAtOnce(Provider provider, String scenario, String partial, Function<Provider, String> expected) {
+        Map<Provider, CompletableFuture<Failed>> turns = idleTurns.computeIfAbsent(scenario, s -> {
+            ExecutorService clients = Executors.newFixedThreadPool(Provider.values().length);
+            try {
+                Map<Provider, CompletableFuture<Failed>> started = new EnumMap<>(Provider.class);
+                for (Provider each : Provider.values()) {
+                    started.put(each, CompletableFuture.supplyAsync(() -> fails(each, scenario, partial, expected.apply(each)), clients));
+                }
+                return started;
+            } finally {
+                clients.shutdown();
+            }
+        });
+        try {
+            return turns.get(provider).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     /** Rules 1 and 5 for any started stream: it opens with the question, then ids count up from 1 without gaps. */
@@ -701,16 +729,12 @@ class ProvidersIT {
         }
 
         /** Waits until the answer is no longer {@code streaming}; returns it. */
-        JsonObject awaitAnswerEnd() throws InterruptedException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (true) {
+        JsonObject awaitAnswerEnd() {
+            return Await.value("the answer in " + session + " is no longer streaming", WAIT, () -> {
                 JsonArray messages = messages();
                 JsonObject answer = messages.getJsonObject(messages.size() - 1);
-                if (!"streaming".equals(answer.getString("status")) || System.nanoTime() > deadline) {
-                    return answer;
-                }
-                Thread.sleep(50);
-            }
+                return "streaming".equals(answer.getString("status")) ? Optional.empty() : Optional.of(answer);
+            });
         }
 
         /** The provider's requests for {@code model}, each checked to carry the key it should. */
