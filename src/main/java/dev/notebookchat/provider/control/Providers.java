@@ -18,8 +18,7 @@ import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -40,6 +39,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,6 +53,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The answers streaming when the application stops are cancelled, so no provider connection
  * outlives it.
+ *
+ * <p>Provider answers are read, parsed and relayed on threads of their own
+ * ({@code notebookchat.providers.threads}, made by the container's managed thread factory), not on
+ * the server's shared executor: there they queued behind request threads waiting for a database
+ * connection, and a burst of requests on a small pool delayed every running answer. Nothing on these
+ * threads waits for the database or a client (a turn's saves run on the managed executor, SSE writes
+ * complete asynchronously), so a few serve every stream. Their queue is bounded by the running turns:
+ * each answer has at most one parsing task queued at a time.
  */
 @ApplicationScoped
 public class Providers {
@@ -80,13 +88,11 @@ public class Providers {
     Config config;
 
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threadFactory;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    /** The managed scheduler in a container; the one handed in outside it. */
+    /** The provider threads in a container; the scheduler handed in outside it. */
     private ScheduledExecutorService scheduledExecutor;
+    private ScheduledThreadPoolExecutor providerThreads;
     private HttpTransport transport;
     private final Set<TrackedStream> open = ConcurrentHashMap.newKeySet();
 
@@ -109,8 +115,11 @@ public class Providers {
 
     @PostConstruct
     void buildClient() {
-        scheduledExecutor = scheduler;
-        transport = HttpTransport.create(executor, scheduler, connectTimeout());
+        providerThreads = new ScheduledThreadPoolExecutor(threads(), threadFactory);
+        // A cancelled watchdog leaves the queue at once instead of at its due time.
+        providerThreads.setRemoveOnCancelPolicy(true);
+        scheduledExecutor = providerThreads;
+        transport = HttpTransport.create(providerThreads, providerThreads, connectTimeout());
         discoverModels(); // warm the Ollama list so the first model picker already shows it
     }
 
@@ -120,6 +129,15 @@ public class Providers {
             stream.cancel();
         }
         open.clear();
+        if (providerThreads != null) {
+            providerThreads.shutdownNow();
+        }
+    }
+
+    /** {@code notebookchat.providers.threads}: by default two per processor, at least four. */
+    private int threads() {
+        int fallback = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        return Math.max(1, config.getOptionalValue("notebookchat.providers.threads", Integer.class).orElse(fallback));
     }
 
     // ---- providers -------------------------------------------------------------------------------

@@ -74,8 +74,10 @@ public class CredentialsResource {
         }
     }
 
+    /** No transaction here: each attempt of {@link Credentials#save} takes its own, which one here would leave waiting. */
     @PUT
     @Path("{provider}")
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public CredentialJson save(@PathParam("provider") String provider,
                                @NotNull(message = BODY_REQUIRED) @Valid NewKey request) {
         Optional<String> refusal = Credentials.refusal(provider);
