@@ -80,17 +80,6 @@ public final class ServerJvm implements AutoCloseable {
         }
     }
 
-    /** Lines of the server's current {@code messages.log}, written since it last started, that contain {@code text}. */
-    public static List<String> messagesLogLinesWith(String text) {
-        Path log = Path.of(System.getProperty("it.server.directory", "target/liberty/wlp/usr/servers/notebookchat-it"),
-                "logs", "messages.log");
-        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-            return lines.filter(line -> line.contains(text)).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** TCP connections in state ESTABLISHED whose local port is {@code port}: the server's side of its clients' connections. */
     static int establishedConnectionsTo(int port) {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);

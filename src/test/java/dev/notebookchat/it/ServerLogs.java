@@ -38,6 +38,11 @@ public final class ServerLogs {
         }
     }
 
+    /** Lines of the server's current {@code messages.log}, written since it last started, that contain {@code text}. */
+    public static List<String> messagesWith(String text) {
+        return read(messages()).lines().filter(line -> line.contains(text)).toList();
+    }
+
     /**
      * The lines of {@code messages.log} that {@code which} picks, once there is at least one: the server
      * writes some lines after it has answered, so they are waited for up to {@code within}.

@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * undeployed once, before the containers stop.
  *
  * <p>On when the system property {@code it.deployment.shared} is {@code true} (the failsafe
- * configuration in pom.xml says for which passes). A class that needs a freshly started application
+ * configuration in pom.xml says for which passes). A class whose archive differs (extra probe classes)
+ * replaces the shared deployment for its own tests. A class that needs a freshly started application
  * cannot have one while this is on.
  */
 public final class SharedDeployment implements LoadableExtension {
@@ -44,16 +45,25 @@ public final class SharedDeployment implements LoadableExtension {
         private DeployableContainer<?> container;
         private Archive<?> archive;
 
-        public void deploy(@Observes EventContext<DeployDeployment> deploy) {
+        public void deploy(@Observes EventContext<DeployDeployment> deploy) throws Exception {
             Archive<?> wanted = deploy.getEvent().getDeployment().getDescription().getArchive();
-            if (archive == null) {
-                deploy.proceed();
-                container = deploy.getEvent().getDeployableContainer();
-                archive = wanted;
-            } else if (!archive.getName().equals(wanted.getName()) || container != deploy.getEvent().getDeployableContainer()) {
-                throw new IllegalStateException("Only one deployment can be shared: " + archive.getName()
-                        + " is deployed, " + wanted.getName() + " asked for");
+            if (archive != null && sameApplication(archive, wanted)) {
+                return;
             }
+            if (archive != null) {
+                // A class that adds test classes to the application (a probe) gets its own deployment;
+                // the next class that asks for the plain application gets that one back.
+                container.undeploy(archive);
+                archive = null;
+            }
+            deploy.proceed();
+            container = deploy.getEvent().getDeployableContainer();
+            archive = wanted;
+        }
+
+        private static boolean sameApplication(Archive<?> deployed, Archive<?> wanted) {
+            return deployed.getName().equals(wanted.getName())
+                    && deployed.getContent().keySet().equals(wanted.getContent().keySet());
         }
 
         public void keep(@Observes EventContext<UnDeployDeployment> undeploy) {

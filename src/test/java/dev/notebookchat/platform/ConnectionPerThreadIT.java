@@ -2,7 +2,7 @@ package dev.notebookchat.platform;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
-import dev.notebookchat.it.ServerJvm;
+import dev.notebookchat.it.ServerLogs;
 import dev.notebookchat.it.probe.ConnectionProbe;
 import dev.notebookchat.it.probe.ConnectionProbeWork;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -53,6 +53,6 @@ class ConnectionPerThreadIT {
 
     @Test
     void noThreadHasUsedTwoConnectionsOutsideATransactionSinceTheServerStarted() {
-        assertEquals(List.of(), ServerJvm.messagesLogLinesWith("J2CA0086"));
+        assertEquals(List.of(), ServerLogs.messagesWith("J2CA0086"));
     }
 }

@@ -7,6 +7,7 @@ import dev.notebookchat.it.EventStream.Event;
 import dev.notebookchat.it.FakeProviders;
 import dev.notebookchat.it.FakeProviders.Provider;
 import dev.notebookchat.it.ServerJvm;
+import dev.notebookchat.it.ServerLogs;
 import dev.notebookchat.provider.fake.FakeProviderServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -174,7 +175,7 @@ class AbuseSoakIT {
         server.close();
         // Liberty says this once, the first time a thread held two connections outside a transaction; the
         // connection manager refuses two at once inside one (ConnectionPerThreadIT).
-        assertEquals(List.of(), ServerJvm.messagesLogLinesWith("J2CA0086"), "no thread held two database connections");
+        assertEquals(List.of(), ServerLogs.messagesWith("J2CA0086"), "no thread held two database connections");
     }
 
     /**
