@@ -2,7 +2,11 @@ package dev.notebookchat.web;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
+import dev.notebookchat.it.FakeProviders;
 import dev.notebookchat.it.Keycloak;
+import dev.notebookchat.provider.fake.FakeProviderServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -19,11 +23,13 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page signing in at the tests' Keycloak, the way a user of an organisation does: its button, Keycloak's
- * own login form, back with a code that the page trades for tokens (PKCE), an answer streamed with them, the
- * access token refreshed before it expires (the page client's tokens live 40 seconds), and signing out at
- * Keycloak so the next sign-in asks for the password again.
+ * own login form, back with a code that the page trades for tokens (PKCE), an answer streamed with them, an
+ * answer that outlasts its access token while the page refreshes it (the page client's tokens live 6 seconds),
+ * and signing out at Keycloak so the next sign-in asks for the password again.
  */
 @Tag("identity-provider")
 @ExtendWith(ArquillianExtension.class)
@@ -43,6 +49,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignInBrowserIT {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * The paced answer's tokens, half a second apart: 11 seconds, longer than a token of the page's
+     * client lives (6 seconds, src/test/resources/keycloak/notebookchat-realm.json) plus the server's
+     * clock skew (3 seconds, the it-identity-provider execution).
+     */
+    static final int PACED_TOKENS = 23;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -111,13 +124,40 @@ class SignInBrowserIT {
         assertEquals(ChatPageBrowserIT.RENDERED_ANSWER, driver.findElement(
                 By.cssSelector("[data-testid=message][data-type=ai][data-status=complete]")).getText());
 
-        // the page refreshes its 40-second token 30 seconds before it expires, and carries on with the new one
-        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> !firstToken.equals(token(d)));
-        String refreshed = token(driver);
-        assertNotEquals(firstToken, refreshed);
-        assertEquals(KeycloakSubjects.ALICE, Keycloak.json(payload(refreshed)).getString("sub"));
+        // an answer that outlasts the token it was asked with, while the page refreshes its 6-second token
+        Api page = Api.withToken(token(driver));
+        String notebookId = page.get("api/notebooks").array().getValuesAs(JsonObject.class).stream()
+                .filter(n -> n.getString("name").equals(notebook)).findFirst().orElseThrow().getString("id");
+        String session = page.get("api/chat/sessions?notebook_id=" + notebookId).array().getJsonObject(0).getString("id");
+        String model = "openai/paced-" + PACED_TOKENS + "-500/" + UUID.randomUUID();
+        assertEquals(200, page.put("api/chat/sessions/" + session, Json.createObjectBuilder().add("model_override", model).build()).status());
+        String answer;
+        String askedWith;
+        try (FakeProviderServer fake = FakeProviders.start()) {
+            driver.navigate().refresh();
+            wait.until(d -> model.equals(new Select(d.findElement(testId("model-picker"))).getFirstSelectedOption().getAttribute("value")));
+            wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+            type(driver, testId("message-input"), "Count for me.");
+            askedWith = token(driver);
+            driver.findElement(testId("send")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), FakeProviderServer.PACED_WORD));
+            By answers = By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]");
+            new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> d.findElements(answers).size() == 2);
+            answer = driver.findElements(answers).get(1).getText();
+            assertEquals(1, fake.requestsFor(model.substring("openai/".length())).size(), "one provider request, never cut short");
+        }
+        String stored = Api.withToken(token(driver)).get("api/chat/sessions/" + session).json()
+                .getJsonArray("messages").getJsonObject(3).getString("content");
+        assertTrue(stored.matches("( " + FakeProviderServer.PACED_WORD + "\\d+){" + PACED_TOKENS + "}"), stored);
+        assertEquals(stored.strip(), answer, "every token, in order, on the page");
+        assertEquals(401, Api.withToken(askedWith).get("api/notebooks").status(), "the answer outlasted the token it was asked with");
+        assertNotEquals(askedWith, token(driver), "the page refreshed its token meanwhile");
+        assertEquals(KeycloakSubjects.ALICE, Keycloak.json(payload(token(driver))).getString("sub"));
         driver.navigate().refresh();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notebook-list"), notebook));
+        wait.until(d -> d.findElements(By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")).size() == 2);
+        assertEquals(answer, driver.findElements(By.cssSelector("#conversation [data-testid=message][data-type=ai]")).get(1).getText(),
+                "the page carries on with the new token");
         assertEquals("alice", driver.findElement(By.id("user-name")).getText());
 
         // signing out ends the session at Keycloak too
