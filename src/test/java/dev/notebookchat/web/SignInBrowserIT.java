@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -135,15 +136,15 @@ class SignInBrowserIT {
         String askedWith;
         try (FakeProviderServer fake = FakeProviders.start()) {
             driver.navigate().refresh();
-            wait.until(d -> model.equals(new Select(d.findElement(testId("model-picker"))).getFirstSelectedOption().getAttribute("value")));
+            // read in one script: the picker's options are rebuilt while the page loads
+            wait.until(d -> model.equals(((JavascriptExecutor) d).executeScript(
+                    "return document.querySelector('[data-testid=model-picker]').value")));
             wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
             type(driver, testId("message-input"), "Count for me.");
             askedWith = token(driver);
             driver.findElement(testId("send")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), FakeProviderServer.PACED_WORD));
-            By answers = By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]");
-            new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> d.findElements(answers).size() == 2);
-            answer = driver.findElements(answers).get(1).getText();
+            answer = secondCompleteAnswer(driver, Duration.ofSeconds(60));
             assertEquals(1, fake.requestsFor(model.substring("openai/".length())).size(), "one provider request, never cut short");
         }
         String stored = Api.withToken(token(driver)).get("api/chat/sessions/" + session).json()
@@ -155,9 +156,7 @@ class SignInBrowserIT {
         assertEquals(KeycloakSubjects.ALICE, Keycloak.json(payload(token(driver))).getString("sub"));
         driver.navigate().refresh();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notebook-list"), notebook));
-        wait.until(d -> d.findElements(By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")).size() == 2);
-        assertEquals(answer, driver.findElements(By.cssSelector("#conversation [data-testid=message][data-type=ai]")).get(1).getText(),
-                "the page carries on with the new token");
+        assertEquals(answer, secondCompleteAnswer(driver, WAIT), "the page carries on with the new token");
         assertEquals("alice", driver.findElement(By.id("user-name")).getText());
 
         // signing out ends the session at Keycloak too
@@ -168,6 +167,15 @@ class SignInBrowserIT {
         driver.findElement(testId("oidc-signin")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         assertTrue(driver.getCurrentUrl().startsWith(login), "Keycloak asks again: " + driver.getCurrentUrl());
+    }
+
+    /** The text of the conversation's second finished answer, once there is one; the page may re-render it meanwhile. */
+    static String secondCompleteAnswer(WebDriver driver, Duration deadline) {
+        By answers = By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]");
+        return new WebDriverWait(driver, deadline).ignoring(StaleElementReferenceException.class).until(d -> {
+            List<WebElement> shown = d.findElements(answers);
+            return shown.size() == 2 ? shown.get(1).getText() : null;
+        });
     }
 
     /** The access token the page's API calls send. */
