@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -159,8 +160,12 @@ class SignInBrowserIT {
         assertEquals(answer, secondCompleteAnswer(driver, WAIT), "the page carries on with the new token");
         assertEquals("alice", driver.findElement(By.id("user-name")).getText());
 
-        // signing out ends the session at Keycloak too
+        // signing out ends the session at Keycloak too; the page it comes back to is a new document
+        ((JavascriptExecutor) driver).executeScript("window.beforeSignOut = true");
         driver.findElement(testId("sign-out")).click();
+        new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return window.beforeSignOut === undefined && document.readyState === 'complete' && location.href.startsWith(arguments[0])",
+                Api.base().toString())));
         wait.until(ExpectedConditions.visibilityOfElementLocated(testId("oidc-signin")));
         assertTrue(driver.getCurrentUrl().startsWith(Api.base().toString()), driver.getCurrentUrl());
         assertNull(token(driver));
