@@ -24,12 +24,12 @@ function memoryStorage() {
 const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 /** An OIDC client over fakes: the provider answers with `tokens(form)`, timers run when the test says. */
-function oidcWith({ href = 'https://chat.example.test/', tokens = () => json(200, {}), storage = memoryStorage() } = {}) {
+function oidcWith({ href = 'https://chat.example.test/', tokens = () => json(200, {}), storage = memoryStorage(), accessToken: stored = null, clock: start = 1_000_000 } = {}) {
   const requests = [];
   const timers = [];
   const visited = [];
-  let accessToken = null;
-  let clock = 1_000_000;
+  let accessToken = stored;
+  let clock = start;
   const location = { href, assign: (url) => visited.push(url) };
   const oidc = createOidc({
     config: { issuer: ISSUER, client_id: 'notebookchat-page' },
@@ -52,7 +52,17 @@ function oidcWith({ href = 'https://chat.example.test/', tokens = () => json(200
     oidc, requests, timers, visited, storage, location,
     accessToken: () => accessToken,
     advance: (ms) => (clock += ms),
+    now: () => clock,
   };
+}
+
+/** Signs in through the fakes, back from the provider with a code, as the page does. */
+async function signedIn(t) {
+  await t.oidc.signIn();
+  const { state } = JSON.parse(t.storage.getItem('notebookchat.oidc.pending'));
+  t.location.href = `https://chat.example.test/?code=c&state=${state}`;
+  await t.oidc.completeSignIn();
+  return t;
 }
 
 test('the code challenge is the S256 of the verifier (RFC 7636, appendix B)', async () => {
@@ -179,4 +189,20 @@ test('signing out forgets the tokens and ends the session at the provider with t
   assert.equal(url.searchParams.get('client_id'), 'notebookchat-page');
   assert.equal(url.searchParams.get('post_logout_redirect_uri'), 'https://chat.example.test/');
   assert.equal(url.searchParams.get('id_token_hint'), 'the-id-token');
+});
+
+test('after a reload the next refresh counts from the last one: at once for a token about to expire, not sooner than 5 s after it', async () => {
+  const storage = memoryStorage();
+  const minute = await signedIn(oidcWith({ storage, tokens: () => json(200, { access_token: 'a', refresh_token: 'r', expires_in: 60 }) }));
+  assert.deepEqual(minute.timers.map((timer) => timer.delay), [30_000]);
+
+  const late = oidcWith({ storage, accessToken: 'a', clock: minute.now() + 40_000 });
+  late.oidc.resume();
+  assert.deepEqual(late.timers.map((timer) => timer.delay), [0], 'due 10 s ago: 20 s of the token left');
+
+  const short = await signedIn(oidcWith({ storage, tokens: () => json(200, { access_token: 'b', refresh_token: 'r', expires_in: 6 }) }));
+  assert.deepEqual(short.timers.map((timer) => timer.delay), [5_000]);
+  const soon = oidcWith({ storage, accessToken: 'b', clock: short.now() + 2_000 });
+  soon.oidc.resume();
+  assert.deepEqual(soon.timers.map((timer) => timer.delay), [3_000], '5 s after the last refresh');
 });

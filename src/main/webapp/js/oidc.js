@@ -7,11 +7,11 @@
 // the access token: gone with the tab, never sent automatically.
 
 const PENDING = 'notebookchat.oidc.pending'; // {state, verifier, redirectUri} while at the provider
-const SESSION = 'notebookchat.oidc.session'; // {refreshToken, idToken, expiresAt}
+const SESSION = 'notebookchat.oidc.session'; // {refreshToken, idToken, expiresAt, refreshedAt}
 
 /** Refresh this long before the access token expires, so no call goes out with an expired one. */
 const REFRESH_MARGIN_MS = 30_000;
-/** ... but never sooner than this after the last refresh, for providers with very short tokens. */
+/** ... but never sooner than this after the last one, for providers with very short tokens. */
 const MIN_REFRESH_DELAY_MS = 5_000;
 
 /** base64url without padding (RFC 7636 appendix A). */
@@ -144,6 +144,7 @@ export function createOidc(deps) {
       refreshToken: answer.refresh_token ?? previous.refreshToken ?? null,
       idToken: answer.id_token ?? previous.idToken ?? null,
       expiresAt: now() + lifetime,
+      refreshedAt: now(),
     };
     token.set(answer.access_token);
     storage.setItem(SESSION, JSON.stringify(session));
@@ -154,7 +155,9 @@ export function createOidc(deps) {
     if (refreshTimer !== null) cancel(refreshTimer);
     refreshTimer = null;
     if (!session.refreshToken) return;
-    const delay = Math.max(MIN_REFRESH_DELAY_MS, session.expiresAt - REFRESH_MARGIN_MS - now());
+    // From the last refresh, not from now: after a reload the token may be about to expire.
+    const due = Math.max((session.refreshedAt ?? 0) + MIN_REFRESH_DELAY_MS, session.expiresAt - REFRESH_MARGIN_MS);
+    const delay = Math.max(0, due - now());
     refreshTimer = schedule(() => {
       refreshTimer = null;
       refresh().catch(() => onExpired());

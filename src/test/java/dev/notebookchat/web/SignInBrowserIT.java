@@ -2,7 +2,11 @@ package dev.notebookchat.web;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
+import dev.notebookchat.it.FakeProviders;
 import dev.notebookchat.it.Keycloak;
+import dev.notebookchat.provider.fake.FakeProviderServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page signing in at the tests' Keycloak, the way a user of an organisation does: its button, Keycloak's
- * own login form, back with a code that the page trades for tokens (PKCE), an answer streamed with them, the
- * access token refreshed before it expires (the page client's tokens live 40 seconds), and signing out at
- * Keycloak so the next sign-in asks for the password again.
+ * own login form, back with a code that the page trades for tokens (PKCE), an answer streamed with them, an
+ * answer that outlasts its access token while the page refreshes it (the page client's tokens live 6 seconds),
+ * and signing out at Keycloak so the next sign-in asks for the password again.
  */
 @Tag("identity-provider")
 @ExtendWith(ArquillianExtension.class)
@@ -43,6 +51,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignInBrowserIT {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * The paced answer's tokens, half a second apart: 11 seconds, longer than a token of the page's
+     * client lives (6 seconds, src/test/resources/keycloak/notebookchat-realm.json) plus the server's
+     * clock skew (3 seconds, the it-identity-provider execution).
+     */
+    static final int PACED_TOKENS = 23;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -111,23 +126,61 @@ class SignInBrowserIT {
         assertEquals(ChatPageBrowserIT.RENDERED_ANSWER, driver.findElement(
                 By.cssSelector("[data-testid=message][data-type=ai][data-status=complete]")).getText());
 
-        // the page refreshes its 40-second token 30 seconds before it expires, and carries on with the new one
-        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> !firstToken.equals(token(d)));
-        String refreshed = token(driver);
-        assertNotEquals(firstToken, refreshed);
-        assertEquals(KeycloakSubjects.ALICE, Keycloak.json(payload(refreshed)).getString("sub"));
+        // an answer that outlasts the token it was asked with, while the page refreshes its 6-second token
+        Api page = Api.withToken(token(driver));
+        String notebookId = page.get("api/notebooks").array().getValuesAs(JsonObject.class).stream()
+                .filter(n -> n.getString("name").equals(notebook)).findFirst().orElseThrow().getString("id");
+        String session = page.get("api/chat/sessions?notebook_id=" + notebookId).array().getJsonObject(0).getString("id");
+        String model = "openai/paced-" + PACED_TOKENS + "-500/" + UUID.randomUUID();
+        assertEquals(200, page.put("api/chat/sessions/" + session, Json.createObjectBuilder().add("model_override", model).build()).status());
+        String answer;
+        String askedWith;
+        try (FakeProviderServer fake = FakeProviders.start()) {
+            driver.navigate().refresh();
+            // read in one script: the picker's options are rebuilt while the page loads
+            wait.until(d -> model.equals(((JavascriptExecutor) d).executeScript(
+                    "return document.querySelector('[data-testid=model-picker]').value")));
+            wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
+            type(driver, testId("message-input"), "Count for me.");
+            askedWith = token(driver);
+            driver.findElement(testId("send")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), FakeProviderServer.PACED_WORD));
+            answer = secondCompleteAnswer(driver, Duration.ofSeconds(60));
+            assertEquals(1, fake.requestsFor(model.substring("openai/".length())).size(), "one provider request, never cut short");
+        }
+        String stored = Api.withToken(token(driver)).get("api/chat/sessions/" + session).json()
+                .getJsonArray("messages").getJsonObject(3).getString("content");
+        assertTrue(stored.matches("( " + FakeProviderServer.PACED_WORD + "\\d+){" + PACED_TOKENS + "}"), stored);
+        assertEquals(stored.strip(), answer, "every token, in order, on the page");
+        assertEquals(401, Api.withToken(askedWith).get("api/notebooks").status(), "the answer outlasted the token it was asked with");
+        assertNotEquals(askedWith, token(driver), "the page refreshed its token meanwhile");
+        assertEquals(KeycloakSubjects.ALICE, Keycloak.json(payload(token(driver))).getString("sub"));
         driver.navigate().refresh();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notebook-list"), notebook));
+        assertEquals(answer, secondCompleteAnswer(driver, WAIT), "the page carries on with the new token");
         assertEquals("alice", driver.findElement(By.id("user-name")).getText());
 
-        // signing out ends the session at Keycloak too
+        // signing out ends the session at Keycloak too; the page it comes back to is a new document
+        ((JavascriptExecutor) driver).executeScript("window.beforeSignOut = true");
         driver.findElement(testId("sign-out")).click();
+        new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return window.beforeSignOut === undefined && document.readyState === 'complete' && location.href.startsWith(arguments[0])",
+                Api.base().toString())));
         wait.until(ExpectedConditions.visibilityOfElementLocated(testId("oidc-signin")));
         assertTrue(driver.getCurrentUrl().startsWith(Api.base().toString()), driver.getCurrentUrl());
         assertNull(token(driver));
         driver.findElement(testId("oidc-signin")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         assertTrue(driver.getCurrentUrl().startsWith(login), "Keycloak asks again: " + driver.getCurrentUrl());
+    }
+
+    /** The text of the conversation's second finished answer, once there is one; the page may re-render it meanwhile. */
+    static String secondCompleteAnswer(WebDriver driver, Duration deadline) {
+        By answers = By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]");
+        return new WebDriverWait(driver, deadline).ignoring(StaleElementReferenceException.class).until(d -> {
+            List<WebElement> shown = d.findElements(answers);
+            return shown.size() == 2 ? shown.get(1).getText() : null;
+        });
     }
 
     /** The access token the page's API calls send. */

@@ -57,7 +57,11 @@ public class AuthResource {
         }
     }
 
-    /** The identity provider the page signs in with (OpenID Connect discovery from {@code issuer}). */
+    /**
+     * The identity provider the page signs in with (OpenID Connect discovery from {@code issuer}).
+     * {@code scope} is more than the shared contract names: clients that ignore it still work wherever
+     * the default scopes bring the API's audience (docs/api.md).
+     */
     public record Oidc(String issuer, String clientId, String scope) {
     }
 
