@@ -175,6 +175,35 @@ public class Turn implements ProviderListener {
         return Optional.of(new Numbered(index + 1, events.get(at), data));
     }
 
+    /**
+     * What a follower sends next from {@code index} (0-based): the event there, or, when it is a
+     * token and more tokens follow it in the log already, all of them as one token event that
+     * carries the last one's id. A follower that fell behind so sends one event instead of many;
+     * ids still rise strictly, the text is the same, and a client that resumes after the merged id
+     * continues right after its last token.
+     */
+    public Optional<Numbered> pendingAt(long index) {
+        String merged;
+        long lastIndex;
+        synchronized (this) {
+            int at = (int) Math.min(index, Integer.MAX_VALUE);
+            if (index < 0 || at >= events.size() || !(events.get(at) instanceof ChatEvent.Token first)
+                    || at + 1 == events.size() || !(events.get(at + 1) instanceof ChatEvent.Token)) {
+                return eventAt(index);
+            }
+            StringBuilder text = new StringBuilder(first.content());
+            int last = at;
+            while (last + 1 < events.size() && events.get(last + 1) instanceof ChatEvent.Token next) {
+                text.append(next.content());
+                last++;
+            }
+            merged = text.toString();
+            lastIndex = last;
+        }
+        // Encoded outside the lock: the provider's thread appends meanwhile.
+        return Optional.of(new Numbered(lastIndex + 1, new ChatEvent.Token(merged)));
+    }
+
     /** True once the terminal event is in the log: a follower that read everything may close. */
     public synchronized boolean ended() {
         return state == State.ENDED;

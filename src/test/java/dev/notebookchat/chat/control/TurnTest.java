@@ -492,6 +492,26 @@ class TurnTest {
     }
 
     @Test
+    void tokensAlreadyInTheLogAreSentOnAsOneWithTheLastId() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The");
+        assertEquals(turn.eventAt(1), turn.pendingAt(1), "a single token is itself");
+        turn.onToken(" sources");
+        turn.onToken(" say");
+
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token("The sources say"))), turn.pendingAt(1));
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token(" sources say"))), turn.pendingAt(2));
+        assertEquals(turn.eventAt(0), turn.pendingAt(0), "the question is never merged");
+        assertEquals(Optional.empty(), turn.pendingAt(4));
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token("The sources say"))), turn.pendingAt(1),
+                "the terminal events stay events of their own");
+        assertEquals(turn.eventAt(4), turn.pendingAt(4));
+        assertEquals(turn.eventAt(5), turn.pendingAt(5));
+    }
+
+    @Test
     void aFollowerThatLeftIsNotWokenAgain() {
         Turn turn = turn(1000, Runnable::run);
         Reader reader = new Reader(turn);

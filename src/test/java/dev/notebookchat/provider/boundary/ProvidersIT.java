@@ -449,23 +449,29 @@ class ProvidersIT {
         String model = provider.model("slow");
         AtomicReference<EventStream.Result> resumed = new AtomicReference<>();
 
+        AtomicInteger tokens = new AtomicInteger();
+        AtomicReference<String> resumedAfter = new AtomicReference<>();
+
         EventStream.Result first = chat.ask(model, event -> {
-            if ("3".equals(event.id())) {
-                resumed.set(chat.follow("3")); // while the first stream waits, the second reads the turn to its end
+            if (event.type().equals("token") && tokens.incrementAndGet() == 2) {
+                resumedAfter.set(event.id());
+                resumed.set(chat.follow(event.id())); // while the first stream waits, the second reads the turn to its end
             }
         });
 
         assertCompleted(first, ANSWER);
         List<Event> all = first.events();
-        assertNotNull(resumed.get(), "the first stream reached event 3");
-        assertSameEvents(all.subList(3, all.size()), resumed.get().events(), 3);
+        assertNotNull(resumed.get(), "the first stream reached its second token");
+        assertSameEvents(all.subList(3, all.size()), resumed.get().events(), Long.parseLong(resumedAfter.get()));
         List<Event> live = resumed.get().events();
         assertTrue(live.get(live.size() - 1).arrivedNanos() - live.get(0).arrivedNanos() > Duration.ofMillis(100).toNanos(),
                 "the resumed stream waited for tokens still to come");
 
-        assertSameEvents(all.subList(2, all.size()), chat.follow("2").events(), 2);
+        String firstToken = all.get(1).id();
+        assertSameEvents(all.subList(2, all.size()), chat.follow(firstToken).events(), Long.parseLong(firstToken));
         assertSameEvents(all, chat.follow(null).events(), 0);
-        assertSameEvents(List.of(), chat.follow(String.valueOf(all.size())).events(), all.size());
+        String last = all.get(all.size() - 1).id();
+        assertSameEvents(List.of(), chat.follow(last).events(), Long.parseLong(last));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -523,17 +529,32 @@ class ProvidersIT {
         return new Failed(stream, message, chat.requests(model), elapsed);
     }
 
-    /** Rules 1 and 5 for any started stream: it opens with the question, then ids count up from 1 without gaps. */
+    /**
+     * Rules 1 and 5 for any started stream: it opens with the question as id 1, then ids rise
+     * strictly. They may jump only over tokens (merged for a client that fell behind), so every event
+     * but a token follows the one before it by exactly one.
+     */
     static List<Event> assertWellFormed(EventStream.Result stream) {
         assertEquals(200, stream.status(), stream.errorBody());
         List<Event> events = stream.events();
         assertFalse(events.isEmpty(), "at least the user's message");
         assertEquals("user_message", events.get(0).type());
         assertEquals(QUESTION, events.get(0).data().getString("content"));
-        for (int i = 0; i < events.size(); i++) {
-            assertEquals(String.valueOf(i + 1), events.get(i).id(), "ids count up from 1 without gaps");
+        assertEquals("1", events.get(0).id());
+        for (int i = 1; i < events.size(); i++) {
+            long id = Long.parseLong(events.get(i).id());
+            long previous = Long.parseLong(events.get(i - 1).id());
+            if (events.get(i).type().equals("token")) {
+                assertTrue(id > previous, () -> "ids rise strictly: " + ids(events));
+            } else {
+                assertEquals(previous + 1, id, () -> "only merged tokens skip ids: " + ids(events));
+            }
         }
         return events;
+    }
+
+    static List<String> ids(List<Event> events) {
+        return events.stream().map(e -> e.id() + ":" + e.type()).toList();
     }
 
     /** Rule 3: non-empty tokens, then {@code ai_message_complete} with exactly their text, then {@code complete}. */
@@ -553,11 +574,27 @@ class ProvidersIT {
         return events.get(n - 1).data();
     }
 
-    /** A resumed stream holds exactly {@code expected}, numbered as in the original stream, and nothing else. */
-    static void assertSameEvents(List<Event> expected, List<Event> actual, int afterId) {
-        assertEquals(expected.stream().map(Event::id).toList(), actual.stream().map(Event::id).toList(),
+    /**
+     * A resumed stream holds exactly what {@code expected} holds after {@code afterId}: the same text,
+     * the same other events with the same ids, ids above {@code afterId} rising strictly, and nothing
+     * else. Tokens may be cut differently, since each stream merges the tokens it fell behind on.
+     */
+    static void assertSameEvents(List<Event> expected, List<Event> actual, long afterId) {
+        long previous = afterId;
+        for (Event event : actual) {
+            long id = Long.parseLong(event.id());
+            assertTrue(id > previous, () -> "the ids after Last-Event-ID " + afterId + " rise strictly: " + ids(actual));
+            previous = id;
+        }
+        assertEquals(text(tokens(expected)), text(tokens(actual)), "the text after Last-Event-ID " + afterId);
+        List<Event> expectedOthers = expected.stream().filter(e -> !e.type().equals("token")).toList();
+        List<Event> actualOthers = actual.stream().filter(e -> !e.type().equals("token")).toList();
+        assertEquals(expectedOthers.stream().map(Event::id).toList(), actualOthers.stream().map(Event::id).toList(),
                 "the ids after Last-Event-ID " + afterId);
-        assertEquals(expected.stream().map(Event::data).toList(), actual.stream().map(Event::data).toList());
+        assertEquals(expectedOthers.stream().map(Event::data).toList(), actualOthers.stream().map(Event::data).toList());
+        if (!expected.isEmpty() && !actual.isEmpty()) {
+            assertEquals(expected.get(expected.size() - 1).id(), actual.get(actual.size() - 1).id(), "both end at the same event");
+        }
     }
 
     static void assertClosedByServer(RecordedRequest request) {
