@@ -31,6 +31,10 @@ import java.util.logging.Logger;
  * the last write runs out and set again from there, so the comment is due exactly one interval
  * after the last write; rescheduling on every write instead would churn the scheduler per token.
  *
+ * <p>A client that falls behind (its previous write has not completed while tokens came) gets the
+ * tokens it missed as one {@code token} event with the last one's id, see {@link Turn#pendingAt}:
+ * a slow client costs one write per completed write, not one per token.
+ *
  * <p>A client that resumes past the end of an ended log (a {@code Last-Event-ID} from the live
  * stream, beyond a log rebuilt from the saved messages) gets the terminal events rather than an
  * empty stream: see {@link Turn#terminalIndex()}. One that resumes at the last event has seen it
@@ -82,7 +86,7 @@ final class SseFollower implements Turn.Follower {
         while (!writing && !done) {
             // Ended is read before the event: once it is true the log is final, so an empty read means the end.
             boolean ended = turn.ended();
-            Optional<Numbered> next = turn.eventAt(cursor);
+            Optional<Numbered> next = turn.pendingAt(cursor);
             if (next.isEmpty()) {
                 if (ended && !sentEvent && turn.eventAt(cursor - 1).isEmpty()) {
                     // resumed after an id this log never had: the client missed how the turn ended
@@ -94,9 +98,9 @@ final class SseFollower implements Turn.Follower {
                 }
                 return;
             }
-            cursor++;
-            sentEvent = true;
             Numbered numbered = next.get();
+            cursor = numbered.id(); // ids are indexes + 1: the next index to send
+            sentEvent = true;
             // The JSON is written once per event in the turn's log; SSE carries no media type, and text/plain
             // has the runtime write the text as it is, where a JSON writer might quote it as a JSON string.
             OutboundSseEvent event = sse.newEventBuilder()

@@ -9,6 +9,7 @@ import dev.notebookchat.provider.spi.Usage;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,10 +61,10 @@ public class Turn implements ProviderListener {
                                                     Usage usage, Executor executor) {
             return CompletableFuture.runAsync(() -> end(answerId, content, status, finishReason, usage), executor);
         }
+    }
 
-        /** Saves the answer so far while it is still streaming; never overwrites an answer that ended. */
-        default void checkpoint(String answerId, String content) {
-        }
+    /** The answer so far of a turn still streaming, to be saved in case the server dies before it ends. */
+    public record Checkpoint(String answerId, String content) {
     }
 
     private enum State { RUNNING, ENDING, ENDED }
@@ -174,6 +175,35 @@ public class Turn implements ProviderListener {
         return Optional.of(new Numbered(index + 1, events.get(at), data));
     }
 
+    /**
+     * What a follower sends next from {@code index} (0-based): the event there, or, when it is a
+     * token and more tokens follow it in the log already, all of them as one token event that
+     * carries the last one's id. A follower that fell behind so sends one event instead of many;
+     * ids still rise strictly, the text is the same, and a client that resumes after the merged id
+     * continues right after its last token.
+     */
+    public Optional<Numbered> pendingAt(long index) {
+        String merged;
+        long lastIndex;
+        synchronized (this) {
+            int at = (int) Math.min(index, Integer.MAX_VALUE);
+            if (index < 0 || at >= events.size() || !(events.get(at) instanceof ChatEvent.Token first)
+                    || at + 1 == events.size() || !(events.get(at + 1) instanceof ChatEvent.Token)) {
+                return eventAt(index);
+            }
+            StringBuilder text = new StringBuilder(first.content());
+            int last = at;
+            while (last + 1 < events.size() && events.get(last + 1) instanceof ChatEvent.Token next) {
+                text.append(next.content());
+                last++;
+            }
+            merged = text.toString();
+            lastIndex = last;
+        }
+        // Encoded outside the lock: the provider's thread appends meanwhile.
+        return Optional.of(new Numbered(lastIndex + 1, new ChatEvent.Token(merged)));
+    }
+
     /** True once the terminal event is in the log: a follower that read everything may close. */
     public synchronized boolean ended() {
         return state == State.ENDED;
@@ -231,35 +261,55 @@ public class Turn implements ProviderListener {
     }
 
     /**
-     * Saves the answer so far if it grew since the last time, so a server that dies mid-turn leaves
-     * the partial answer behind ({@code interrupted} at the next start). Called periodically from
-     * outside, never from the token path; one save at a time.
+     * Saves the answers so far of those {@code turns} that grew since their last checkpoint, all in
+     * one call of {@code save}, so the database sees one write per interval however many turns run
+     * ({@code interrupted} at the next start marks what a dead server left behind). Called
+     * periodically from outside, never from the token path; a turn's answer is in one save at a time,
+     * and a save that fails is tried again with the answer as it is then.
      *
-     * @return false when the save failed, so the caller need not try the other turns against a
-     *         database that is not answering
+     * @param save saves the answers still streaming and never overwrites one that ended
+     * @return false when the save failed
      */
-    public boolean checkpoint() {
-        String content;
-        synchronized (this) {
-            if (state != State.RUNNING || checkpointing || answer.length() == checkpointedLength) {
-                return true;
+    public static boolean checkpoint(Collection<Turn> turns, Consumer<List<Checkpoint>> save) {
+        List<Turn> saving = new ArrayList<>();
+        List<Checkpoint> due = new ArrayList<>();
+        for (Turn turn : turns) {
+            Checkpoint checkpoint = turn.checkpointDue();
+            if (checkpoint != null) {
+                saving.add(turn);
+                due.add(checkpoint);
             }
-            checkpointing = true;
-            content = answer.toString();
         }
-        try {
-            store.checkpoint(answerId, content);
-            synchronized (this) {
-                checkpointedLength = content.length();
-            }
+        if (due.isEmpty()) {
             return true;
+        }
+        boolean saved = false;
+        try {
+            save.accept(due);
+            saved = true;
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "The answer so far of session " + sessionId + " could not be saved; trying again later", e);
-            return false;
+            LOG.log(Level.FINE, "The answers so far of " + due.size() + " turns could not be saved; trying again later", e);
         } finally {
-            synchronized (this) {
-                checkpointing = false;
+            for (int i = 0; i < saving.size(); i++) {
+                saving.get(i).checkpointed(due.get(i), saved);
             }
+        }
+        return saved;
+    }
+
+    /** The answer so far if it grew since the last saved checkpoint and none is being saved; marks it being saved. */
+    private synchronized Checkpoint checkpointDue() {
+        if (state != State.RUNNING || checkpointing || answer.length() == checkpointedLength) {
+            return null;
+        }
+        checkpointing = true;
+        return new Checkpoint(answerId, answer.toString());
+    }
+
+    private synchronized void checkpointed(Checkpoint checkpoint, boolean saved) {
+        checkpointing = false;
+        if (saved) {
+            checkpointedLength = checkpoint.content().length();
         }
     }
 

@@ -113,14 +113,10 @@ public class Turns {
                         () -> history.end(answerId, content, status, finishReason, usage));
             }
 
-            @Override
-            public void checkpoint(String answerId, String content) {
-                history.checkpoint(answerId, content);
-            }
         };
         long millis = Math.max(100, (long) (checkpointSeconds * 1000));
-        // A failed save means the database is not answering: the other turns wait for the next round.
-        checkpoints = scheduler.scheduleWithFixedDelay(() -> slots.running().stream().allMatch(Turn::checkpoint),
+        // All running answers in one write: a transaction per turn per interval cost more than their tokens.
+        checkpoints = scheduler.scheduleWithFixedDelay(() -> Turn.checkpoint(slots.running(), history::checkpoint),
                 millis, millis, TimeUnit.MILLISECONDS);
     }
 

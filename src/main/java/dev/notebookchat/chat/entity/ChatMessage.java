@@ -23,7 +23,6 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.OF_SESSION, query = "SELECT m FROM ChatMessage m WHERE m.session = :session ORDER BY m.seq")
 @NamedQuery(name = ChatMessage.LAST_SEQ, query = "SELECT MAX(m.seq) FROM ChatMessage m WHERE m.session = :session")
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
-@NamedQuery(name = ChatMessage.CHECKPOINT, query = "UPDATE ChatMessage m SET m.content = :content WHERE m.id = :id AND m.status = 'streaming'")
 @NamedQuery(name = ChatMessage.STREAMING_SINCE, query = "SELECT COUNT(m) FROM ChatMessage m WHERE m.session = :session AND m.status = 'streaming' AND m.created > :since")
 @NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
         + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens WHERE m.id = :id")
@@ -34,7 +33,6 @@ public class ChatMessage {
     public static final String LAST_SEQ = "ChatMessage.lastSeq";
     public static final String COUNT_BY_SESSION = "ChatMessage.countBySession";
     public static final String MARK_INTERRUPTED = "ChatMessage.markInterrupted";
-    public static final String CHECKPOINT = "ChatMessage.checkpoint";
     public static final String STREAMING_SINCE = "ChatMessage.streamingSince";
     public static final String END = "ChatMessage.end";
 

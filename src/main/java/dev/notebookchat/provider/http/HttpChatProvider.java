@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -40,10 +41,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * answer starts, watching for silence, cancelling, and delivering callbacks one at a time with exactly
  * one terminal callback. A subclass only says how its request looks and how its frames read.
  *
- * <p>Threads: the JDK client calls back on the transport's executor; every chunk of the body is handed
- * on to a {@link SerialExecutor} of that executor, so parsing never runs on the client's selector
- * thread and never in parallel for one answer. Only one chunk is requested at a time: the provider is
- * read no faster than the listener takes tokens, and no queue grows without bound.
+ * <p>Threads: the JDK client hands each chunk of the body to the transport's executor, and the chunk
+ * is parsed there, on the thread it arrived on. A chunk that arrives on any other thread (the client's
+ * selector thread, or a transport whose executor is not marked, see {@link HttpTransport#onExecutor})
+ * goes to a {@link SerialExecutor} of that executor, as do attempts, retries and the watchdog, and
+ * every later signal of the body queues behind it. So parsing never runs on the selector thread and
+ * never in parallel for one answer. Only one chunk is requested at a time: the provider is read no
+ * faster than the listener takes tokens, and no queue grows without bound.
  *
  * <p>Idle timeouts count progress, not bytes: only answer text and reasoning (see {@link AnswerSink})
  * restart them, plus the lines of a whole JSON answer. Comments, blank lines, ping events and chunks
@@ -385,7 +389,17 @@ abstract class HttpChatProvider implements ChatProvider {
                 answerStarted = true;
                 armWatchdog(); // the shorter between-tokens timeout applies from now on
             }
-            deliver(() -> listener.onToken(text), false);
+            // The most frequent callback: the lock taken here, without a callback object per token.
+            callbacks.lock();
+            try {
+                if (!finished) {
+                    listener.onToken(text);
+                }
+            } catch (RuntimeException listenerFault) {
+                LOG.log(System.Logger.Level.WARNING, "Provider listener failed", listenerFault);
+            } finally {
+                callbacks.unlock();
+            }
         }
 
         @Override
@@ -449,8 +463,11 @@ abstract class HttpChatProvider implements ChatProvider {
             return answerStarted || finished ? settings.betweenTokensTimeout() : settings.firstTokenTimeout();
         }
 
-        /** One pending check at a time, due when the current silence would reach the limit. */
-        private void armWatchdog() {
+        /**
+         * One pending check at a time, due when the current silence would reach the limit. Locked:
+         * the first token re-arms it from the body's thread while the check may run on the serial executor.
+         */
+        private synchronized void armWatchdog() {
             if (closed) {
                 return;
             }
@@ -477,7 +494,7 @@ abstract class HttpChatProvider implements ChatProvider {
             }
         }
 
-        private void stopWatchdog() {
+        private synchronized void stopWatchdog() {
             ScheduledFuture<?> current = watchdog;
             if (current != null) {
                 current.cancel(false);
@@ -508,16 +525,22 @@ abstract class HttpChatProvider implements ChatProvider {
 
         /**
          * Receives the body's bytes from the JDK, cuts them into lines and hands each to the
-         * {@link AnswerBody} on the serial executor. Lines are cut on {@code \n} as bytes and decoded
-         * whole, so a UTF-8 character split between reads is whole again, and a CRLF split between
-         * reads cannot turn into an extra empty line (an SSE event end). A line longer than the whole
-         * body limit fails instead of filling the heap.
+         * {@link AnswerBody}. Lines are cut on {@code \n} as bytes and decoded whole, so a UTF-8
+         * character split between reads is whole again, and a CRLF split between reads cannot turn
+         * into an extra empty line (an SSE event end). A line longer than the whole body limit fails
+         * instead of filling the heap.
+         *
+         * <p>The JDK signals one at a time, each after the previous returned. A signal runs where it
+         * arrives when that is the transport's executor and no earlier signal still waits in the
+         * serial executor; otherwise it queues there behind them, so the body is read in order.
          */
         private final class Lines implements Flow.Subscriber<List<ByteBuffer>> {
 
             private final AnswerBody answer;
-            /** The bytes of a line not yet ended; touched on the serial executor only. */
+            /** The bytes of a line not yet ended, when a read ended inside a line; touched by one signal at a time. */
             private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            /** Signals handed to the serial executor and not run yet. */
+            private final AtomicInteger queued = new AtomicInteger();
 
             Lines(AnswerBody answer) {
                 this.answer = answer;
@@ -535,63 +558,110 @@ abstract class HttpChatProvider implements ChatProvider {
 
             @Override
             public void onNext(List<ByteBuffer> buffers) {
-                byte[] chunk = copy(buffers);
-                serial.execute(() -> {
-                    if (!finished) {
-                        split(chunk);
-                    }
-                    // After the end marker the rest is still read, so the connection can be reused.
-                    if (!closed) {
-                        subscription.request(1);
-                    }
-                });
+                boolean inline = inline();
+                if (inline && buffers.size() == 1 && buffers.get(0).hasArray()) {
+                    // Read before this returns, so the client's own buffer serves without a copy.
+                    ByteBuffer buffer = buffers.get(0);
+                    int from = buffer.arrayOffset() + buffer.position();
+                    int to = buffer.arrayOffset() + buffer.limit();
+                    buffer.position(buffer.limit());
+                    chunk(buffer.array(), from, to);
+                } else if (inline) {
+                    byte[] chunk = copy(buffers);
+                    chunk(chunk, 0, chunk.length);
+                } else {
+                    byte[] chunk = copy(buffers);
+                    queue(() -> chunk(chunk, 0, chunk.length));
+                }
             }
 
             @Override
             public void onError(Throwable failure) {
-                serial.execute(() -> {
+                Runnable signal = () -> {
                     if (!finished) {
                         fail(ProviderFailure.truncated(name, "the connection broke (" + describe(ProviderFailure.unwrap(failure)) + ")"));
                     }
-                });
+                };
+                if (inline()) {
+                    signal.run();
+                } else {
+                    queue(signal);
+                }
             }
 
             @Override
             public void onComplete() {
+                if (inline()) {
+                    ended();
+                } else {
+                    queue(this::ended);
+                }
+            }
+
+            private boolean inline() {
+                return queued.get() == 0 && HttpTransport.onExecutor();
+            }
+
+            private void queue(Runnable signal) {
+                queued.incrementAndGet();
                 serial.execute(() -> {
-                    if (!finished && partial.size() > 0) {
-                        line(partial.toString(StandardCharsets.UTF_8)); // the last line had no line end
-                        partial.reset();
+                    try {
+                        signal.run();
+                    } finally {
+                        queued.decrementAndGet();
                     }
-                    if (!finished) {
-                        try {
-                            answer.end();
-                        } catch (RuntimeException unreadable) {
-                            fail(ProviderFailure.protocol(name, request, describe(unreadable)));
-                        }
-                        if (!finished) {
-                            endedWithoutEndMarker();
-                        }
-                    }
-                    stopWatchdog();
                 });
             }
 
-            private void split(byte[] chunk) {
-                int start = 0;
-                for (int i = 0; i < chunk.length && !finished; i++) {
+            private void chunk(byte[] chunk, int from, int to) {
+                if (!finished) {
+                    split(chunk, from, to);
+                }
+                // After the end marker the rest is still read, so the connection can be reused.
+                if (!closed) {
+                    subscription.request(1);
+                }
+            }
+
+            private void ended() {
+                if (!finished && partial.size() > 0) {
+                    line(partial.toString(StandardCharsets.UTF_8)); // the last line had no line end
+                    partial.reset();
+                }
+                if (!finished) {
+                    try {
+                        answer.end();
+                    } catch (RuntimeException unreadable) {
+                        fail(ProviderFailure.protocol(name, request, describe(unreadable)));
+                    }
+                    if (!finished) {
+                        endedWithoutEndMarker();
+                    }
+                }
+                stopWatchdog();
+            }
+
+            /** A line that lies within one read is decoded from it directly; only the pieces of a split line are copied. */
+            private void split(byte[] chunk, int from, int to) {
+                int start = from;
+                for (int i = from; i < to && !finished; i++) {
                     if (chunk[i] == '\n') {
-                        partial.write(chunk, start, i - start);
+                        String text;
+                        if (partial.size() == 0) {
+                            text = new String(chunk, start, i - start, StandardCharsets.UTF_8);
+                        } else {
+                            partial.write(chunk, start, i - start);
+                            text = partial.toString(StandardCharsets.UTF_8);
+                            partial.reset();
+                        }
                         start = i + 1;
-                        String text = partial.toString(StandardCharsets.UTF_8);
-                        partial.reset();
                         line(text);
                     }
                 }
                 if (finished) {
                     return;
                 }
-                partial.write(chunk, start, chunk.length - start);
+                partial.write(chunk, start, to - start);
                 if (partial.size() > WHOLE_BODY_LIMIT) {
                     partial.reset();
                     fail(ProviderFailure.protocol(name, request, "a line longer than " + WHOLE_BODY_LIMIT + " bytes"));

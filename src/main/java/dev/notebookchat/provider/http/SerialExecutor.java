@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs tasks one after another, in submission order, on a shared executor. Each provider answer gets
- * one: lines, end of body, watchdog and retry events all pass through it, so an answer is parsed by
- * one task at a time without a thread of its own, and the end of a body can never overtake its last line.
+ * one: attempts, retries and watchdog checks pass through it, and so does any chunk of the body that
+ * arrives off the transport's executor (with every later signal of that body), so these run one at
+ * a time without a thread of their own, and the end of a body can never overtake its last line. What
+ * they share with the body's reading is volatile or locked (see {@code HttpChatProvider}).
  */
 final class SerialExecutor implements Executor {
 

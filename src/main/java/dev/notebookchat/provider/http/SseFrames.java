@@ -20,7 +20,10 @@ final class SseFrames implements StreamParser {
 
     private final Handler handler;
     private String type;
-    private StringBuilder data;
+    /** The event's only data line so far; most events have one, which then needs no builder. */
+    private String data;
+    /** The data lines joined, once there is more than one. */
+    private StringBuilder lines;
 
     SseFrames(Handler handler) {
         this.handler = handler;
@@ -36,19 +39,33 @@ final class SseFrames implements StreamParser {
             return;
         }
         int colon = line.indexOf(':');
-        String field = colon < 0 ? line : line.substring(0, colon);
-        String value = colon < 0 ? "" : line.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        int nameEnd = colon < 0 ? line.length() : colon;
+        if (nameEnd == 4 && line.startsWith("data")) {
+            data(value(line, colon));
+        } else if (nameEnd == 5 && line.startsWith("event")) {
+            type = value(line, colon);
         }
-        if ("data".equals(field)) {
-            if (data == null) {
-                data = new StringBuilder(value);
-            } else {
-                data.append('\n').append(value);
-            }
-        } else if ("event".equals(field)) {
-            type = value;
+    }
+
+    private static String value(String line, int colon) {
+        if (colon < 0) {
+            return "";
+        }
+        int start = colon + 1;
+        if (start < line.length() && line.charAt(start) == ' ') {
+            start++;
+        }
+        return line.substring(start);
+    }
+
+    private void data(String value) {
+        if (lines != null) {
+            lines.append('\n').append(value);
+        } else if (data != null) {
+            lines = new StringBuilder(data.length() + value.length() + 16).append(data).append('\n').append(value);
+            data = null;
+        } else {
+            data = value;
         }
     }
 
@@ -61,14 +78,13 @@ final class SseFrames implements StreamParser {
     }
 
     private void dispatch() {
-        if (data != null) {
-            String event = type;
-            String payload = data.toString();
-            type = null;
-            data = null;
+        String payload = lines != null ? lines.toString() : data;
+        String event = type;
+        type = null;
+        data = null;
+        lines = null;
+        if (payload != null) {
             handler.event(event, payload);
-        } else {
-            type = null;
         }
     }
 }

@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,8 +45,8 @@ class DatabaseOutageIT {
     /** What the fake provider's OpenAI stream says, a frame every 50 ms ({@code slow}). */
     static final String ANSWER = "The notebook says tea is best.";
     static final Duration PATIENCE = Duration.ofSeconds(30);
-    /** Of the seven tokens of the answer, 150 ms after the first. */
-    static final int CUT_AT_TOKEN = 4;
+    /** The first four of the seven tokens of the answer, 150 ms after the first. */
+    static final String CUT_AFTER = "The notebook says tea";
 
     static FakeProviderServer fake;
     static DatabaseProxy proxy;
@@ -93,17 +93,18 @@ class DatabaseOutageIT {
                 .add("model_override", Provider.OPENAI.model("slow")).build();
 
         StringBuilder streamed = new StringBuilder();
-        AtomicInteger tokens = new AtomicInteger();
+        AtomicBoolean cut = new AtomicBoolean();
         CompletableFuture<Void> restored = new CompletableFuture<>();
         EventStream.Result stream = EventStream.post(alice, "api/chat/execute/stream", ask, event -> {
             if (!event.type().equals("token")) {
                 return;
             }
-            // Mid-answer, with tokens still to come: the request that started the turn is long done.
-            if (tokens.incrementAndGet() == CUT_AT_TOKEN) {
+            // Mid-answer, with tokens still to come: the request that started the turn is long done. Counted by
+            // text, since tokens the stream fell behind on come as one event.
+            streamed.append(event.data().getString("content"));
+            if (streamed.length() >= CUT_AFTER.length() && !cut.getAndSet(true)) {
                 proxy.cut();
             }
-            streamed.append(event.data().getString("content"));
             if (streamed.toString().equals(ANSWER)) {
                 // The provider is done and the turn is saving: once the server has been refused twice more, the database comes back.
                 int refusedBefore = proxy.refusedConnections();

@@ -67,20 +67,63 @@ class SseFollowerTest {
     void theNextEventIsSentOnlyWhenThePreviousWriteHasCompleted() {
         follow(0, NEVER_IDLE);
         turn.onToken("The");
-        turn.onToken(" sources");
         assertEquals(List.of("1"), sink.ids());
 
         sink.completeNext();
         assertEquals(List.of("1", "2"), sink.ids());
+        turn.onToken(" sources");
+        assertEquals(List.of("1", "2"), sink.ids());
 
         sink.completeNext();
-        sink.completeNext();
         assertEquals(List.of("1", "2", "3"), sink.ids());
+        sink.completeNext();
         assertEquals(0, sink.pending());
 
         turn.onToken(" say");
         assertEquals(List.of("1", "2", "3", "4"), sink.ids());
         assertEquals(new ChatEvent.Token(" say").toJson(), json(sink.sent.get(3).data()));
+    }
+
+    @Test
+    void tokensThatCameWhileAWriteWasUnderwayGoAsOneEventWithTheLastId() {
+        follow(0, NEVER_IDLE);
+        turn.onToken("The");
+        turn.onToken(" sources");
+        turn.onToken(" say");
+        assertEquals(List.of("1"), sink.ids());
+
+        sink.completeNext();
+
+        assertEquals(List.of("1", "4"), sink.ids());
+        assertEquals(new ChatEvent.Token("The sources say").toJson(), json(sink.sent.get(1).data()));
+        turn.onToken(" tea");
+        turn.onComplete("stop", Usage.UNKNOWN);
+        sink.completeNext();
+        assertEquals(List.of("1", "4", "5"), sink.ids());
+        assertEquals(new ChatEvent.Token(" tea").toJson(), json(sink.sent.get(2).data()), "only what came since");
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(List.of("1", "4", "5", "6", "7"), sink.ids());
+        assertEquals(List.of("user_message", "token", "token", "ai_message_complete", "complete"), sink.types());
+        assertEquals("The sources say tea", json(sink.sent.get(3).data()).getString("content"));
+    }
+
+    @Test
+    void aClientResumingAfterAMergedEventGetsExactlyTheTokensAfterIt() {
+        turn.onToken("The");
+        turn.onToken(" sources");
+        follow(1, NEVER_IDLE);
+        assertEquals(List.of("3"), sink.ids());
+        assertEquals(new ChatEvent.Token("The sources").toJson(), json(sink.sent.get(0).data()));
+        turn.onToken(" say");
+        turn.onToken(" tea");
+
+        ManualSink resumed = new ManualSink();
+        resumed.completeAtOnce = true;
+        turn.follow(new SseFollower(turn, resumed, new FakeSse(), 3, scheduler, NEVER_IDLE, () -> now, () -> finishes++));
+
+        assertEquals(List.of("5"), resumed.ids());
+        assertEquals(new ChatEvent.Token(" say tea").toJson(), json(resumed.sent.get(0).data()));
     }
 
     @Test

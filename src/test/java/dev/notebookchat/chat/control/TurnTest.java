@@ -1,5 +1,6 @@
 package dev.notebookchat.chat.control;
 
+import dev.notebookchat.chat.control.Turn.Checkpoint;
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
@@ -491,6 +492,26 @@ class TurnTest {
     }
 
     @Test
+    void tokensAlreadyInTheLogAreSentOnAsOneWithTheLastId() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.onToken("The");
+        assertEquals(turn.eventAt(1), turn.pendingAt(1), "a single token is itself");
+        turn.onToken(" sources");
+        turn.onToken(" say");
+
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token("The sources say"))), turn.pendingAt(1));
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token(" sources say"))), turn.pendingAt(2));
+        assertEquals(turn.eventAt(0), turn.pendingAt(0), "the question is never merged");
+        assertEquals(Optional.empty(), turn.pendingAt(4));
+
+        turn.onComplete("stop", Usage.UNKNOWN);
+        assertEquals(Optional.of(new Numbered(4, new ChatEvent.Token("The sources say"))), turn.pendingAt(1),
+                "the terminal events stay events of their own");
+        assertEquals(turn.eventAt(4), turn.pendingAt(4));
+        assertEquals(turn.eventAt(5), turn.pendingAt(5));
+    }
+
+    @Test
     void aFollowerThatLeftIsNotWokenAgain() {
         Turn turn = turn(1000, Runnable::run);
         Reader reader = new Reader(turn);
@@ -628,22 +649,22 @@ class TurnTest {
         turn.onToken("The notebook");
         store.checkpointFailure = new IllegalStateException("database down");
 
-        assertFalse(turn.checkpoint());
+        assertFalse(checkpoint(turn));
         store.checkpointFailure = null;
-        assertTrue(turn.checkpoint());
-        assertTrue(turn.checkpoint(), "nothing new to save is no failure");
+        assertTrue(checkpoint(turn));
+        assertTrue(checkpoint(turn), "nothing new to save is no failure");
     }
 
     @Test
     void aCheckpointSavesTheAnswerSoFarOnlyWhenItGrew() {
         Turn turn = turn(1000, Runnable::run);
 
-        turn.checkpoint();
+        checkpoint(turn);
         turn.onToken("The notebook");
-        turn.checkpoint();
-        turn.checkpoint();
+        checkpoint(turn);
+        checkpoint(turn);
         turn.onToken(" says");
-        turn.checkpoint();
+        checkpoint(turn);
 
         assertEquals(List.of("answer-1:The notebook", "answer-1:The notebook says"), store.checkpoints);
     }
@@ -654,9 +675,9 @@ class TurnTest {
         turn.onToken("The notebook");
         store.checkpointFailure = new IllegalStateException("database down");
 
-        turn.checkpoint();
+        checkpoint(turn);
         store.checkpointFailure = null;
-        turn.checkpoint();
+        checkpoint(turn);
 
         assertEquals(List.of("answer-1:The notebook"), store.checkpoints);
         assertFalse(turn.ended());
@@ -669,9 +690,34 @@ class TurnTest {
         turn.onToken("The notebook");
         turn.onComplete("stop", Usage.UNKNOWN);
 
-        turn.checkpoint();
+        checkpoint(turn);
 
         assertEquals(List.of(), store.checkpoints);
+    }
+
+    @Test
+    void theAnswersOfAllTurnsThatGrewAreSavedInOneWrite() {
+        Turn first = turn(1000, Runnable::run);
+        Turn second = new Turn("session-2", "answer-2", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
+        Turn quiet = new Turn("session-3", "answer-3", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
+        Turn over = new Turn("session-4", "answer-4", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
+        first.onToken("The notebook");
+        second.onToken("Tea");
+        over.onToken("Done");
+        over.onComplete("stop", Usage.UNKNOWN);
+
+        assertTrue(checkpoint(first, second, quiet, over));
+        second.onToken(" is best");
+        assertTrue(checkpoint(first, second, quiet, over));
+
+        assertEquals(List.of(
+                List.of(new Checkpoint("answer-1", "The notebook"), new Checkpoint("answer-2", "Tea")),
+                List.of(new Checkpoint("answer-2", "Tea is best"))), store.batches);
+    }
+
+    /** One round of the periodic checkpoint over {@code turns}. */
+    private boolean checkpoint(Turn... turns) {
+        return Turn.checkpoint(List.of(turns), store::checkpoint);
     }
 
     private Turn turn(int maxAnswerCharacters, Executor executor) {
@@ -708,12 +754,14 @@ class TurnTest {
         RuntimeException failure;
         RuntimeException checkpointFailure;
 
-        @Override
-        public void checkpoint(String answerId, String content) {
+        final List<List<Checkpoint>> batches = Collections.synchronizedList(new ArrayList<>());
+
+        void checkpoint(List<Checkpoint> batch) {
             if (checkpointFailure != null) {
                 throw checkpointFailure;
             }
-            checkpoints.add(answerId + ":" + content);
+            batches.add(List.copyOf(batch));
+            batch.forEach(checkpoint -> checkpoints.add(checkpoint.answerId() + ":" + checkpoint.content()));
         }
 
         @Override

@@ -26,12 +26,14 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,6 +74,9 @@ abstract class ProviderConformanceTest {
     static final ProviderSettings SETTINGS = new ProviderSettings(
             WAIT, WAIT, 3, Duration.ofMillis(10), Duration.ofMillis(50));
 
+    /** The name of the transport executor's threads, and of no other. */
+    static final String EXECUTOR_THREAD = "transport-executor-";
+
     FakeProviderServer fake;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
@@ -92,7 +97,8 @@ abstract class ProviderConformanceTest {
     @BeforeAll
     void startFake() throws IOException {
         fake = new FakeProviderServer().start(0);
-        executor = Executors.newFixedThreadPool(4);
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(4, task -> new Thread(task, EXECUTOR_THREAD + threads.incrementAndGet()));
         scheduler = Executors.newSingleThreadScheduledExecutor();
         transport = HttpTransport.create(executor, scheduler, Duration.ofSeconds(2));
     }
@@ -127,6 +133,21 @@ abstract class ProviderConformanceTest {
         assertTrue(request.body().contains(SYSTEM), "the system prompt is sent");
         assertTrue(request.body().contains(QUESTION), "the question is sent");
         assertRequestShape(request, body, "shape-check", true);
+    }
+
+    /**
+     * A transport whose executor does not mark its threads makes every chunk queue on the answer's
+     * serial executor, the way a chunk delivered on the client's selector thread would: same answer.
+     */
+    @Test
+    void readsTheSameAnswerWhenEveryChunkIsQueued() throws Exception {
+        HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2)).build();
+        RecordingListener listener = run(new HttpTransport(client, executor, scheduler), "slow/queued", true, SETTINGS);
+
+        assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
+        assertEquals(ANSWER, listener.text());
+        assertEquals("stop", listener.finishReason());
+        assertTrue(listener.tokens().size() > 1, "the answer arrives in pieces, not as one token");
     }
 
     @Test
@@ -504,12 +525,21 @@ abstract class ProviderConformanceTest {
 
     /** Streams {@code model} (a fake scenario) to its end and checks the listener promises held. */
     RecordingListener run(String model, boolean streaming, ProviderSettings settings) throws InterruptedException {
+        return run(transport, model, streaming, settings);
+    }
+
+    RecordingListener run(HttpTransport transport, String model, boolean streaming, ProviderSettings settings)
+            throws InterruptedException {
         RecordingListener listener = new RecordingListener();
         adapter(transport, settings).stream(request(model, streaming, baseUrl(fake.root())), listener);
         assertTrue(listener.awaitTerminal(WAIT), "a terminal callback arrives");
         Thread.sleep(20); // room for a second terminal callback, which must not come
         assertEquals(1, listener.terminals(), "exactly one terminal callback");
         assertFalse(listener.brokeSerialisation(), "callbacks never overlap and end with the terminal one");
+        for (String thread : listener.threads()) {
+            // never the HTTP client's selector thread, which reads every connection's socket
+            assertTrue(thread.startsWith(EXECUTOR_THREAD), () -> "a callback ran on " + thread + ", not on the transport's executor");
+        }
         ProviderFailure failure = listener.failure();
         if (failure != null) {
             assertNotNull(failure.message());

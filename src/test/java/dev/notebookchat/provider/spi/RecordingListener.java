@@ -3,6 +3,8 @@ package dev.notebookchat.provider.spi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,7 @@ public final class RecordingListener implements ProviderListener {
     private final CountDownLatch terminal = new CountDownLatch(1);
     private final AtomicInteger inCallback = new AtomicInteger();
     private final AtomicInteger terminals = new AtomicInteger();
+    private final Set<String> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean overlapped;
     private volatile boolean afterTerminal;
     private volatile String finishReason;
@@ -61,6 +64,7 @@ public final class RecordingListener implements ProviderListener {
     }
 
     private void enter() {
+        threads.add(Thread.currentThread().getName());
         if (inCallback.incrementAndGet() > 1) {
             overlapped = true;
         }
@@ -129,6 +133,11 @@ public final class RecordingListener implements ProviderListener {
 
     public int terminals() {
         return terminals.get();
+    }
+
+    /** The names of the threads callbacks ran on. */
+    public Set<String> threads() {
+        return Set.copyOf(threads);
     }
 
     /** Callbacks overlapped, or something arrived after the terminal callback. */
