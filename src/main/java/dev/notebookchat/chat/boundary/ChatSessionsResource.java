@@ -177,10 +177,9 @@ public class ChatSessionsResource {
     @Path("{id}/stop")
     public Response stop(@PathParam("id") String id) {
         ChatSession session = sessions.get(user.id(), id);
-        Turn turn = turns.running(session.id())
+        String answerId = turns.stop(session.id())
                 .orElseThrow(() -> new ClientErrorException("No turn is running in this chat session.", Response.Status.CONFLICT));
-        turn.stop();
-        return Response.accepted(new StopJson(session.id(), turn.answerId())).build();
+        return Response.accepted(new StopJson(session.id(), answerId)).build();
     }
 
     /**
