@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -58,8 +59,13 @@ public class InstanceLease {
     void start(@Observes @Priority(2) @Initialized(ApplicationScoped.class) Object started) {
         renewAndSweep();
         long every = Math.max(100, (long) (leaseSeconds * 1000 / 3));
-        renewals = scheduler.scheduleWithFixedDelay(() -> executor.execute(this::renewAndSweep), every, every,
-                TimeUnit.MILLISECONDS);
+        renewals = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                executor.execute(this::renewAndSweep);
+            } catch (RejectedExecutionException stopping) {
+                // the server is going down: its lease goes with it
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void renewAndSweep() {

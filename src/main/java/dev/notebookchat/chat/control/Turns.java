@@ -235,6 +235,18 @@ public class Turns {
     }
 
     /**
+     * A session about to be deleted takes its running turn with it, here or on another server. If
+     * the other servers cannot be asked, the delete goes on: their turn's saves then find no row.
+     */
+    public void stopBeforeDelete(String sessionId) {
+        try {
+            stop(sessionId);
+        } catch (ServiceUnavailableException e) {
+            LOG.log(Level.FINE, "The turn of session " + sessionId + " on another server is left to end by itself", e);
+        }
+    }
+
+    /**
      * The session's latest turn, running or finished, for a client that resumes it. A turn finished
      * before this server started is rebuilt from the saved messages.
      */

@@ -25,6 +25,8 @@ final class Publisher implements Turn.Follower {
     private long cursor;
     private boolean sending;
     private boolean done;
+    /** When this publisher first found the turn ended, for giving up on a Redis that stays away. */
+    private long endedSince;
 
     Publisher(RedisTurns redis, Turn turn, String claimValue) {
         this.redis = redis;
@@ -48,6 +50,9 @@ final class Publisher implements Turn.Follower {
             if (sending || done) {
                 return;
             }
+            if (endedSince == 0 && turn.ended()) {
+                endedSince = System.nanoTime();
+            }
             for (long i = cursor; batch.size() < RedisTurns.BATCH; i++) {
                 Optional<Numbered> next = turn.eventAt(i);
                 if (next.isEmpty()) {
@@ -65,6 +70,18 @@ final class Publisher implements Turn.Follower {
         } catch (RuntimeException e) {
             sent(batch.size(), e);
         }
+    }
+
+    /**
+     * True once the turn ended longer than {@code graceNanos} ago and its last events are still not
+     * in Redis: nobody can resume it from there any more, and the saved answer tells it.
+     */
+    synchronized boolean abandoned(long graceNanos) {
+        if (endedSince != 0 && !done && System.nanoTime() - endedSince > graceNanos) {
+            done = true;
+            return true;
+        }
+        return false;
     }
 
     private void sent(int count, Throwable failure) {

@@ -20,6 +20,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import jakarta.ws.rs.ServiceUnavailableException;
 
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +80,7 @@ final class RedisTurns implements SharedTurns {
     private final ConcurrentMap<String, Publisher> publishers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Relay> relays = new ConcurrentHashMap<>();
     private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicBoolean warned = new AtomicBoolean();
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private ScheduledFuture<?> rounds;
@@ -94,7 +97,10 @@ final class RedisTurns implements SharedTurns {
         this.leaseMillis = Math.max(1000, lease.toMillis());
         this.graceMillis = Math.max(1000, grace.toMillis());
         this.maxEvents = maxEvents;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // Reconnects back off to 5 s at most (Lettuce's own default goes to 30 s): sharing resumes soon after Redis does.
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+                .build();
         this.client = RedisClient.create(resources);
         // Commands fail at once while disconnected, and queue no more than a bounded number meanwhile.
         client.setOptions(ClientOptions.builder()
@@ -108,7 +114,13 @@ final class RedisTurns implements SharedTurns {
     void start() {
         connect();
         long every = Math.min(1000, leaseMillis / 3);
-        rounds = scheduler.scheduleWithFixedDelay(() -> executor.execute(this::round), every, every, TimeUnit.MILLISECONDS);
+        rounds = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                executor.execute(this::round);
+            } catch (RejectedExecutionException stopping) {
+                // the server is going down
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     void stop() {
@@ -140,7 +152,8 @@ final class RedisTurns implements SharedTurns {
         }).whenComplete((subscribed, failure) -> {
             connecting.set(false);
             if (failure != null) {
-                LOG.log(Level.WARNING, "Redis at " + uri.getHost() + ":" + uri.getPort()
+                // Tried again every round: said once, then only at FINE.
+                LOG.log(warned.getAndSet(true) ? Level.FINE : Level.WARNING, "Redis at " + uri.getHost() + ":" + uri.getPort()
                         + " is not reachable; running turns are not shared until it is", failure);
             } else {
                 LOG.info("Running turns are shared through Redis at " + uri.getHost() + ":" + uri.getPort());
@@ -245,6 +258,10 @@ final class RedisTurns implements SharedTurns {
             return Optional.empty();
         }
         String owner = claim.substring(0, claim.indexOf(' '));
+        if (owner.equals(instanceId)) {
+            // This server's own claim and no turn running here: its last turn is handing on its last events.
+            return Optional.empty();
+        }
         Long heard = await(redis().publish(stopChannel(owner), sessionId));
         if (heard == null || heard == 0) {
             // The claim outlived its server, which the claim's expiry will soon tell everyone.
@@ -334,6 +351,11 @@ final class RedisTurns implements SharedTurns {
             }
             for (Publisher publisher : publishers.values()) {
                 Turn turn = publisher.turn();
+                if (publisher.abandoned(graceMillis * 1_000_000L)) {
+                    turn.unfollow(publisher);
+                    publishers.remove(turn.sessionId(), publisher);
+                    continue;
+                }
                 redis().eval(Scripts.RENEW, ScriptOutputType.INTEGER,
                         new String[]{claimKey(turn.sessionId()), runningKey(turn.answerId())}, publisher.claimValue(),
                         Long.toString(leaseMillis));
