@@ -124,6 +124,13 @@ class ScaleOutIT {
             if (a != null) {
                 a.stop();
             }
+        } finally {
+            stopB();
+        }
+    }
+
+    private static void stopB() throws InterruptedException {
+        try {
             if (b != null) {
                 b.stop();
             }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +49,7 @@ public class InstanceLease {
     double leaseSeconds;
 
     private final String id = UUID.randomUUID().toString();
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private ScheduledFuture<?> renewals;
 
     /** This server's name, on each answer it starts. */
@@ -69,6 +71,10 @@ public class InstanceLease {
     }
 
     private void renewAndSweep() {
+        // One round at a time: two would both find no row and both insert it.
+        if (!renewing.compareAndSet(false, true)) {
+            return;
+        }
         try {
             var now = Clock.now();
             instances.renew(id, now.plusNanos((long) (leaseSeconds * 1_000_000_000L)));
@@ -79,6 +85,8 @@ public class InstanceLease {
         } catch (RuntimeException e) {
             // The database is away; the next round tries again, and until then nothing else is touched.
             LOG.log(Level.FINE, "Renewing the lease of server " + id + " failed", e);
+        } finally {
+            renewing.set(false);
         }
     }
 
