@@ -100,6 +100,11 @@ public final class Api {
         return token;
     }
 
+    /** The same user on another server that shares the sign-in keys. */
+    public Api on(URI otherBase) {
+        return new Api(otherBase, token);
+    }
+
     public record Response(int status, String body, HttpResponse<?> raw) {
         public JsonObject json() {
             return (JsonObject) parse();

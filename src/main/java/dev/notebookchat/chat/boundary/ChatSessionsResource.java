@@ -1,7 +1,6 @@
 package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.chat.control.ChatSessions;
-import dev.notebookchat.chat.control.Turn;
 import dev.notebookchat.chat.control.Turns;
 import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
@@ -164,7 +163,7 @@ public class ChatSessionsResource {
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
         ChatSession session = sessions.get(user.id(), id);
-        turns.running(session.id()).ifPresent(Turn::stop);
+        turns.stopBeforeDelete(session.id());
         sessions.delete(session);
         return Response.noContent().build();
     }
@@ -177,10 +176,9 @@ public class ChatSessionsResource {
     @Path("{id}/stop")
     public Response stop(@PathParam("id") String id) {
         ChatSession session = sessions.get(user.id(), id);
-        Turn turn = turns.running(session.id())
+        String answerId = turns.stop(session.id())
                 .orElseThrow(() -> new ClientErrorException("No turn is running in this chat session.", Response.Status.CONFLICT));
-        turn.stop();
-        return Response.accepted(new StopJson(session.id(), turn.answerId())).build();
+        return Response.accepted(new StopJson(session.id(), answerId)).build();
     }
 
     /**

@@ -6,10 +6,8 @@ import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 import static jakarta.transaction.Transactional.TxType.MANDATORY;
 import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
@@ -39,10 +36,11 @@ import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
 @ApplicationScoped
 public class ChatHistory {
 
-    private static final Logger LOG = Logger.getLogger(ChatHistory.class.getName());
-
     @PersistenceContext(unitName = "notebookchat")
     EntityManager em;
+
+    @Inject
+    InstanceLease instance;
 
     /** The turn's two rows: the user's message, complete, and the answer, still streaming. */
     public record Begun(Instant humanTimestamp, String answerId) {
@@ -63,7 +61,7 @@ public class ChatHistory {
         Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
         int seq = last == null ? 0 : last + 1;
         ChatMessage human = ChatMessage.human(session, seq, userText);
-        ChatMessage answer = ChatMessage.answerStarted(session, seq + 1, model);
+        ChatMessage answer = ChatMessage.answerStarted(session, seq + 1, model, instance.id());
         em.persist(human);
         em.persist(answer);
         session.touch();
@@ -188,14 +186,5 @@ public class ChatHistory {
                     "This answer was cut off when the server restarted; its partial text is saved. Ask again to retry."));
         }
         return Optional.of(Turn.replayed(sessionId, answer.id(), events));
-    }
-
-    /** Answers left {@code streaming} by a server that stopped mid-turn will never finish. */
-    @Transactional
-    void interruptLeftovers(@Observes @Priority(2) @Initialized(ApplicationScoped.class) Object started) {
-        int count = em.createNamedQuery(ChatMessage.MARK_INTERRUPTED).executeUpdate();
-        if (count > 0) {
-            LOG.info(count + " answers cut off by the last shutdown are marked interrupted");
-        }
     }
 }

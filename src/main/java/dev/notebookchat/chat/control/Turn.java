@@ -107,6 +107,14 @@ public class Turn implements ProviderListener {
         return turn;
     }
 
+    /**
+     * A turn another server runs, for the followers here: its log is filled by {@link #relay} with the
+     * events that server numbered and encoded, and ends with the terminal one. Stopping it here does nothing.
+     */
+    public static Turn relayed(String sessionId, String answerId) {
+        return new Turn(sessionId, answerId, null, 0, null, null, t -> { });
+    }
+
     private Turn(String sessionId, String answerId, ChatEvent first, int maxAnswerCharacters, Store store,
                  Executor executor, Consumer<Turn> onEnded) {
         this.sessionId = sessionId;
@@ -115,7 +123,49 @@ public class Turn implements ProviderListener {
         this.store = store;
         this.executor = executor;
         this.onEnded = onEnded;
-        events.add(first);
+        if (first != null) {
+            events.add(first);
+        }
+    }
+
+    /**
+     * Appends events relayed from the server running the turn, in order, keeping their ids and their
+     * {@code data:} text; an event this log has already, or one that would leave a gap, is skipped.
+     * A {@code complete} or {@code error} ends the turn.
+     */
+    public void relay(List<Numbered> batch) {
+        boolean ended = false;
+        ChatEvent terminal = null;
+        synchronized (this) {
+            if (state == State.ENDED) {
+                return;
+            }
+            for (Numbered numbered : batch) {
+                if (numbered.id() != events.size() + 1) {
+                    continue;
+                }
+                while (encoded.size() < events.size()) {
+                    encoded.add(null);
+                }
+                events.add(numbered.event());
+                encoded.add(numbered.data());
+                if (numbered.event() instanceof ChatEvent.Complete || numbered.event() instanceof ChatEvent.Error) {
+                    state = State.ENDED;
+                    terminal = numbered.event();
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        wakeFollowers();
+        if (ended) {
+            finished.complete(terminal);
+        }
+    }
+
+    /** The id of the newest event in the log, 0 while it is empty. */
+    public synchronized long lastId() {
+        return events.size();
     }
 
     public String sessionId() {

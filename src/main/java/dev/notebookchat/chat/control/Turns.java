@@ -56,6 +56,9 @@ public class Turns {
     @Inject
     TurnObserver observer;
 
+    @Inject
+    SharedTurns shared;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -139,10 +142,18 @@ public class Turns {
      */
     public Turn start(String owner, Request request) {
         TurnSlots.Slot slot = reserve(request.sessionId(), owner);
+        SharedTurns.Claim claim;
         TurnSetup.Prepared prepared;
+        try {
+            claim = shared.claim(request.sessionId()).orElseThrow(Turns::sessionBusy);
+        } catch (RuntimeException e) {
+            slots.release(slot);
+            throw e;
+        }
         try {
             prepared = setup.prepare(owner, request);
         } catch (RuntimeException e) {
+            claim.release();
             slots.release(slot);
             throw e;
         }
@@ -154,6 +165,7 @@ public class Turns {
                     watch.ended(over.lastEvent());
                 });
         slots.started(slot, turn, prepared.notebookId());
+        claim.started(turn);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),
                 Math.max(1, (long) (maxTurnSeconds * 1000)), TimeUnit.MILLISECONDS);
         turn.finished().whenComplete((last, failure) -> deadline.cancel(false));
@@ -179,8 +191,7 @@ public class Turns {
                 }
             }
             throw switch (refused.reason()) {
-                case SESSION_BUSY -> new ClientErrorException(
-                        "A turn is already running in this chat session. Wait for it to finish or stop it.", Response.Status.CONFLICT);
+                case SESSION_BUSY -> sessionBusy();
                 case USER_AT_LIMIT -> new ClientErrorException("You already have " + maxRunningTurnsPerUser
                         + " answers running, the most one user may have at once. Wait for one to finish or stop it.",
                         Response.status(429).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build());
@@ -188,6 +199,11 @@ public class Turns {
                         "The server is answering too many questions right now. Try again shortly.", RETRY_AFTER_SECONDS);
             };
         }
+    }
+
+    private static ClientErrorException sessionBusy() {
+        return new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
+                Response.Status.CONFLICT);
     }
 
     private String tooLong() {
@@ -201,13 +217,39 @@ public class Turns {
     }
 
     /**
+     * Stops the session's turn, here or on the server running it.
+     *
+     * @return the id of the answer being stopped; empty when no turn runs in the session
+     */
+    public Optional<String> stop(String sessionId) {
+        Optional<Turn> here = slots.running(sessionId);
+        if (here.isPresent()) {
+            here.get().stop();
+            return Optional.of(here.get().answerId());
+        }
+        return shared.stop(sessionId);
+    }
+
+    /**
+     * A session about to be deleted takes its running turn with it, here or on another server. If
+     * the other servers cannot be asked, the delete goes on: their turn's saves then find no row.
+     */
+    public void stopBeforeDelete(String sessionId) {
+        try {
+            stop(sessionId);
+        } catch (ServiceUnavailableException e) {
+            LOG.log(Level.FINE, "The turn of session " + sessionId + " on another server is left to end by itself", e);
+        }
+    }
+
+    /**
      * The session's latest turn, running or finished, for a client that resumes it. A turn finished
      * before this server started is rebuilt from the saved messages.
      */
     public Optional<Turn> latest(ChatSession session) {
         Optional<Turn> turn = slots.running(session.id());
         if (turn.isEmpty()) {
-            turn = Optional.ofNullable(finished.get(session.id()));
+            turn = shared.latest(session.id(), finished.get(session.id()));
         }
         return turn.isPresent() ? turn : history.replay(session.id());
     }

@@ -26,13 +26,11 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.STREAMING_SINCE, query = "SELECT COUNT(m) FROM ChatMessage m WHERE m.session = :session AND m.status = 'streaming' AND m.created > :since")
 @NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
         + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens WHERE m.id = :id")
-@NamedQuery(name = ChatMessage.MARK_INTERRUPTED, query = "UPDATE ChatMessage m SET m.status = 'interrupted' WHERE m.status = 'streaming'")
 public class ChatMessage {
 
     public static final String OF_SESSION = "ChatMessage.ofSession";
     public static final String LAST_SEQ = "ChatMessage.lastSeq";
     public static final String COUNT_BY_SESSION = "ChatMessage.countBySession";
-    public static final String MARK_INTERRUPTED = "ChatMessage.markInterrupted";
     public static final String STREAMING_SINCE = "ChatMessage.streamingSince";
     public static final String END = "ChatMessage.end";
 
@@ -50,6 +48,9 @@ public class ChatMessage {
     private String content;
     private String status;
     private String model;
+    /** The server writing an answer while it streams ({@code InstanceLease}); null for questions. */
+    @Column(name = "instance_id")
+    private String instanceId;
     @Column(name = "finish_reason")
     private String finishReason;
     @Column(name = "input_tokens")
@@ -76,8 +77,10 @@ public class ChatMessage {
         return new ChatMessage(session, seq, Type.human, content, Status.complete, null);
     }
 
-    public static ChatMessage answerStarted(ChatSession session, int seq, String model) {
-        return new ChatMessage(session, seq, Type.ai, "", Status.streaming, model);
+    public static ChatMessage answerStarted(ChatSession session, int seq, String model, String instanceId) {
+        ChatMessage answer = new ChatMessage(session, seq, Type.ai, "", Status.streaming, model);
+        answer.instanceId = instanceId;
+        return answer;
     }
 
     public String id() { return id; }
