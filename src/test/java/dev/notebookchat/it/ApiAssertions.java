@@ -4,6 +4,7 @@ import jakarta.json.JsonObject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Assertions on what every answer of the contract shares: the error body and the timestamps. */
+/** Assertions on what every answer of the contract shares: the error body, the timestamps, the token events. */
 public final class ApiAssertions {
 
     /** ISO-8601 in UTC: {@code 2026-11-26T17:09:57.123Z} (a whole second may drop its fraction). */
@@ -55,5 +56,27 @@ public final class ApiAssertions {
         assertFalse(instant.isBefore(from.truncatedTo(ChronoUnit.MILLIS)), text + " is before " + from);
         assertFalse(instant.isAfter(to), text + " is after " + to);
         return instant;
+    }
+
+    /**
+     * The {@code token} contents a client received, against the text deltas the provider sent: a client
+     * that fell behind gets the deltas it missed joined into one event, so each content must be one or
+     * more consecutive deltas, in order, and together they must be the first {@code n} of them.
+     *
+     * @return {@code n}, the number of provider deltas the events carry
+     */
+    public static int assertMergedFrom(List<String> deltas, List<String> received) {
+        int next = 0;
+        for (String content : received) {
+            StringBuilder joined = new StringBuilder();
+            int from = next;
+            while (next < deltas.size() && joined.length() < content.length()) {
+                joined.append(deltas.get(next++));
+            }
+            int upTo = next;
+            assertEquals(content, joined.toString(),
+                    () -> "a token event is provider deltas " + from + ".." + upTo + " of " + deltas + " joined: " + received);
+        }
+        return next;
     }
 }

@@ -71,7 +71,6 @@ class TurnLogIT {
         String logged = line.substring(line.indexOf(" turn ") + " turn ".length());
         Map<String, String> fields = fields(logged);
 
-        long tokens = stream.events().stream().filter(e -> e.type().equals("token")).count();
         assertEquals(List.of("session", "message", "user", "provider", "model", "outcome", "kind", "first_token_ms",
                 "tokens", "retries", "duration_ms"), List.copyOf(fields.keySet()), line);
         assertEquals(session, fields.get("session"));
@@ -81,7 +80,8 @@ class TurnLogIT {
         assertEquals(model.substring("mistral/".length()), fields.get("model"));
         assertEquals("complete", fields.get("outcome"));
         assertEquals("none", fields.get("kind"));
-        assertEquals(Long.toString(tokens), fields.get("tokens"));
+        // the seven text deltas of the fake's OpenAI-format answer, however the stream joined them for this client
+        assertEquals("7", fields.get("tokens"));
         assertEquals("0", fields.get("retries"));
         long firstToken = Long.parseLong(fields.get("first_token_ms"));
         long duration = Long.parseLong(fields.get("duration_ms"));

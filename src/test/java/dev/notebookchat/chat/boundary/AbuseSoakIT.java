@@ -294,11 +294,15 @@ class AbuseSoakIT {
             failures.add("ai_message_complete differs from its tokens: " + where);
         }
         String finish = last.data().getString("finish_reason");
-        if (ending == Ending.STOP && stopStatus[0] != 202 && stopStatus[0] != 409) {
+        // No stop was sent when no token came: the turn ended first, or a sibling's stop ended it.
+        if (ending == Ending.STOP && stopStatus[0] != 0 && stopStatus[0] != 202 && stopStatus[0] != 409) {
             failures.add("stop answered " + stopStatus[0] + " in " + where);
         }
         if (finish.equals("stopped")) {
-            if (!ANSWER.startsWith(content)) {
+            // A stop ends whatever turn its session is running (the contract's stop is per session), so a
+            // client sharing this user's session may stop a local/extractive turn too; only the fake's
+            // answer is known to the test, the local one is checked against its own tokens above.
+            if (slowProvider && !ANSWER.startsWith(content)) {
                 failures.add("a stopped answer that is not the start of the provider's: " + where);
             }
             expected.add(new Expected(me, session, question, "stopped", content, false));
