@@ -1,6 +1,7 @@
 package dev.notebookchat.operations;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.EventStream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -348,14 +349,8 @@ class ScaleOutIT {
         return described;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + WITHIN.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, WITHIN, condition);
     }
 
     private static void startRedis() throws IOException, InterruptedException {
