@@ -88,21 +88,15 @@ public class TurnSetup {
                     Response.Status.CONFLICT);
         }
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
-        if (!providers.isKnown(model.provider())) {
-            throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
-                    + "'. Known providers: " + String.join(", ", providers.providers().stream().map(p -> p.name()).toList()) + ".");
-        }
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
-        String apiKey = apiKey(owner, model.provider());
-        ChatProvider provider = providers.provider(model.provider());
+        Providers.Call call = providers.call(model, ownKey(owner, model.provider()));
         NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
 
         List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
         conversation.add(new PromptMessage(Role.USER, request.message()));
-        ProviderRequest providerRequest = new ProviderRequest(model.model(), providers.baseUrl(model.provider()), apiKey,
-                ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
+        ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), conversation, documents(context));
         ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
-        return new Prepared(session.notebook().id(), model, provider, providerRequest, begun);
+        return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun);
     }
 
     /** Request, then session, then the configured default. */
@@ -116,22 +110,14 @@ public class TurnSetup {
         }
     }
 
-    /** The user's own key wins over the server-wide one; a provider that needs a key and has none is refused. */
-    private String apiKey(String owner, String provider) {
-        Optional<String> own;
+    /** The key the user stored for {@code provider}; one that cannot be decrypted any more is refused. */
+    private Optional<String> ownKey(String owner, String provider) {
         try {
-            own = credentials.apiKey(owner, provider);
+            return credentials.apiKey(owner, provider);
         } catch (KeyCipher.Undecryptable e) {
             throw new BadRequestException("Your stored key for provider '" + provider
                     + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
         }
-        if (!providers.needsKey(provider)) {
-            // None needed, but a configured one is sent (an Ollama behind an authenticating proxy).
-            return own.or(() -> providers.serverKey(provider)).orElse(null);
-        }
-        return own.or(() -> providers.serverKey(provider))
-                .orElseThrow(() -> new BadRequestException("No API key for provider '" + provider
-                        + "': add your key in Settings (PUT /api/credentials/" + provider + ") or ask the administrator to configure one."));
     }
 
     private static List<ContextDocument> documents(NotebookContext context) {

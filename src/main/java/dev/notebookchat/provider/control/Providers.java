@@ -12,6 +12,8 @@ import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderListener;
 import dev.notebookchat.provider.spi.ProviderRequest;
+import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.ProviderStream;
 import dev.notebookchat.provider.spi.Usage;
@@ -21,6 +23,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
@@ -143,12 +146,47 @@ public class Providers {
     // ---- providers -------------------------------------------------------------------------------
 
     /**
-     * The provider behind {@code name}, set up with the current settings.
+     * Everything an answer from {@code model} needs besides the conversation: the adapter set up with
+     * the current settings, where the provider lives, the key to send and whether to stream. The
+     * user's own key wins over the server-wide one; a provider that needs none still gets a configured
+     * one (an Ollama behind an authenticating proxy).
      *
-     * @throws IllegalArgumentException for a name that is not a known provider
+     * @param usersKey the user's own key for the provider, if they stored one
+     * @throws BadRequestException for a provider this application does not speak to, and for one that
+     *         needs a key when neither the user nor the server has one
      */
-    public ChatProvider provider(String name) {
-        KnownProvider known = known(name);
+    public Call call(ModelRef model, Optional<String> usersKey) {
+        KnownProvider known = KnownProvider.byId(model.provider()).orElseThrow(() -> new BadRequestException(
+                "Unknown provider '" + model.provider() + "' in model '" + model.id() + "'. Known providers: "
+                        + String.join(", ", providers().stream().map(ProviderInfo::name).toList()) + "."));
+        Optional<String> key = usersKey.or(() -> serverKey(known));
+        if (known.needsKey() && key.isEmpty()) {
+            throw new BadRequestException("No API key for provider '" + known.id() + "': add your key in Settings (PUT /api/credentials/"
+                    + known.id() + ") or ask the administrator to configure one.");
+        }
+        return new Call(model, adapter(known), baseUrl(known), key.orElse(null), streaming(model));
+    }
+
+    /**
+     * One answer's provider, ready to be asked: {@link #request} adds the conversation.
+     *
+     * @param apiKey the key to send, {@code null} for none
+     */
+    public record Call(ModelRef model, ChatProvider provider, URI baseUrl, String apiKey, boolean streaming) {
+
+        public ProviderRequest request(String system, List<PromptMessage> messages, List<ContextDocument> documents) {
+            return new ProviderRequest(model.model(), baseUrl, apiKey, system, messages, documents, streaming);
+        }
+
+        /** Never the key: a record would print it. */
+        @Override
+        public String toString() {
+            return "Call[model=" + model + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "(hidden)")
+                    + ", streaming=" + streaming + "]";
+        }
+    }
+
+    private ChatProvider adapter(KnownProvider known) {
         ProviderSettings settings = settings();
         ChatProvider adapter = switch (known) {
             case OPENAI, GROQ, DEEPSEEK, MISTRAL, OPENROUTER -> OpenAiCompatible.forProvider(known.id(), transport, settings);
@@ -161,14 +199,12 @@ public class Providers {
         return new TrackedProvider(adapter);
     }
 
-    /** Whether {@code name} is a provider this application speaks to. */
-    public boolean isKnown(String name) {
-        return KnownProvider.byId(name).isPresent();
-    }
-
     /** {@code notebookchat.providers.<name>.base-url}, or the provider's public API. */
     public URI baseUrl(String provider) {
-        KnownProvider known = known(provider);
+        return baseUrl(known(provider));
+    }
+
+    private URI baseUrl(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".base-url")
                 .map(String::strip)
                 .map(url -> {
@@ -184,17 +220,15 @@ public class Providers {
 
     /** {@code notebookchat.providers.<name>.api-key}, the key for users who have none of their own. */
     public Optional<String> serverKey(String provider) {
-        KnownProvider known = known(provider);
+        return serverKey(known(provider));
+    }
+
+    private Optional<String> serverKey(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".api-key").map(String::strip).filter(key -> !key.isEmpty());
     }
 
-    /** Whether a turn with this provider needs a key; Ollama and the local answerer need none. */
-    public boolean needsKey(String provider) {
-        return known(provider).needsKey();
-    }
-
     /** Whether {@code model} answers token by token, i.e. is not listed in {@code notebookchat.models.non-streaming}. */
-    public boolean streaming(ModelRef model) {
+    private boolean streaming(ModelRef model) {
         return !list("notebookchat.models.non-streaming", "").contains(model.id());
     }
 
@@ -268,7 +302,7 @@ public class Providers {
         for (String name : list("notebookchat.models", DEFAULT_MODELS)) {
             try {
                 ModelRef model = ModelRef.parse(name);
-                if (isKnown(model.provider())) {
+                if (KnownProvider.byId(model.provider()).isPresent()) {
                     models.add(model);
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "Ignoring model of unknown provider in notebookchat.models: " + name);
