@@ -9,14 +9,10 @@ import dev.notebookchat.provider.local.LocalExtractive;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.KnownProvider;
 import dev.notebookchat.provider.spi.ModelRef;
-import dev.notebookchat.provider.spi.ProviderFailure;
-import dev.notebookchat.provider.spi.ProviderListener;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderSettings;
-import dev.notebookchat.provider.spi.ProviderStream;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -39,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,9 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * next answer; only {@code notebookchat.providers.connect-timeout} is read once, when the one shared
  * HTTP client is built. Every setting has a default, and environment variables work through
  * MicroProfile Config's mapping ({@code NOTEBOOKCHAT_PROVIDERS_OPENAI_BASE_URL}).
- *
- * <p>The answers streaming when the application stops are cancelled, so no provider connection
- * outlives it.
  *
  * <p>Provider answers are read, parsed and relayed on threads of their own
  * ({@code notebookchat.providers.threads}, made by the container's managed thread factory), not on
@@ -97,7 +89,6 @@ public class Providers {
     private ScheduledExecutorService scheduledExecutor;
     private ScheduledThreadPoolExecutor providerThreads;
     private HttpTransport transport;
-    private final Set<TrackedStream> open = ConcurrentHashMap.newKeySet();
 
     private volatile List<ModelRef> ollamaModels = List.of();
     /** When {@link #ollamaModels} was last asked for, valid once {@link #ollamaModelsKnown}. */
@@ -126,12 +117,12 @@ public class Providers {
         discoverModels(); // warm the Ollama list so the first model picker already shows it
     }
 
+    /**
+     * The answers still streaming are not this bean's to end: {@code Turns} fails every running turn
+     * when the application stops, and a failed turn cancels its provider answer, closing the connection.
+     */
     @PreDestroy
-    void cancelOpenStreams() {
-        for (TrackedStream stream : List.copyOf(open)) {
-            stream.cancel();
-        }
-        open.clear();
+    void stopThreads() {
         if (providerThreads != null) {
             providerThreads.shutdownNow();
         }
@@ -188,7 +179,7 @@ public class Providers {
 
     private ChatProvider adapter(KnownProvider known) {
         ProviderSettings settings = settings();
-        ChatProvider adapter = switch (known) {
+        return switch (known) {
             case OPENAI, GROQ, DEEPSEEK, MISTRAL, OPENROUTER -> OpenAiCompatible.forProvider(known.id(), transport, settings);
             case ANTHROPIC -> new Anthropic(transport, settings, intSetting("notebookchat.providers.anthropic.max-tokens", 4096));
             case GOOGLE -> new Gemini(transport, settings);
@@ -196,7 +187,6 @@ public class Providers {
             case LOCAL -> new LocalExtractive(scheduledExecutor,
                     seconds("notebookchat.local.token-delay", Duration.ofMillis(20)));
         };
-        return new TrackedProvider(adapter);
     }
 
     /** {@code notebookchat.providers.<name>.base-url}, or the provider's public API. */
@@ -393,79 +383,5 @@ public class Providers {
 
     private static Duration positive(Duration value, Duration fallback) {
         return value.isZero() ? fallback : value;
-    }
-
-    // ---- tracking open answers -------------------------------------------------------------------
-
-    /** Hands out the adapter's streams wrapped, so they can be cancelled when the application stops. */
-    private final class TrackedProvider implements ChatProvider {
-        private final ChatProvider adapter;
-
-        TrackedProvider(ChatProvider adapter) {
-            this.adapter = adapter;
-        }
-
-        @Override
-        public String name() {
-            return adapter.name();
-        }
-
-        @Override
-        public ProviderStream stream(ProviderRequest request, ProviderListener listener) {
-            TrackedStream tracked = new TrackedStream(listener);
-            open.add(tracked);
-            tracked.attach(adapter.stream(request, tracked));
-            return tracked;
-        }
-    }
-
-    /** Forgets itself when the answer ends or is cancelled. */
-    private final class TrackedStream implements ProviderStream, ProviderListener {
-        private final ProviderListener listener;
-        private volatile ProviderStream stream;
-        private volatile boolean cancelled;
-
-        TrackedStream(ProviderListener listener) {
-            this.listener = listener;
-        }
-
-        void attach(ProviderStream adapterStream) {
-            stream = adapterStream;
-            if (cancelled) {
-                adapterStream.cancel();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            open.remove(this);
-            ProviderStream current = stream;
-            if (current != null) {
-                current.cancel();
-            }
-        }
-
-        @Override
-        public void onToken(String text) {
-            listener.onToken(text);
-        }
-
-        @Override
-        public void onComplete(String finishReason, Usage usage) {
-            open.remove(this);
-            listener.onComplete(finishReason, usage);
-        }
-
-        @Override
-        public void onFailure(ProviderFailure failure) {
-            open.remove(this);
-            listener.onFailure(failure);
-        }
-
-        @Override
-        public void onRetry() {
-            listener.onRetry();
-        }
     }
 }

@@ -214,22 +214,6 @@ class ProvidersTest {
     }
 
     @Test
-    void stoppingTheApplicationCancelsOpenAnswers() throws Exception {
-        Providers providers = providers(Map.of("notebookchat.providers.ollama.base-url", fake.root().toString()));
-        RecordingListener listener = new RecordingListener();
-        Providers.Call call = providers.call(ModelRef.parse("ollama/stall-mid/shutdown"), Optional.empty());
-        call.provider().stream(request(call), listener);
-        assertTrue(listener.awaitTokens(1, Duration.ofSeconds(5)));
-
-        providers.cancelOpenStreams();
-        int heard = listener.events().size();
-
-        assertTrue(fake.requestsFor("stall-mid/shutdown").get(0).awaitClientClosed(Duration.ofSeconds(5)));
-        Thread.sleep(100);
-        assertEquals(heard, listener.events().size());
-    }
-
-    @Test
     void theLocalProviderAnswersWithoutKeyOrNetwork() throws Exception {
         Providers providers = providers(Map.of("notebookchat.local.token-delay", "0"));
         Providers.Call call = providers.call(ModelRef.parse("local/extractive"), Optional.empty());
