@@ -5,7 +5,6 @@ import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -88,10 +87,10 @@ public class ChatHistory {
      * deleted while the turn ran matches no row, and nothing is saved.
      */
     @Transactional(REQUIRES_NEW)
-    public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-        em.createNamedQuery(ChatMessage.END).setParameter("id", answerId).setParameter("content", content)
-                .setParameter("status", status.name()).setParameter("finishReason", finishReason)
-                .setParameter("inputTokens", usage.inputTokens()).setParameter("outputTokens", usage.outputTokens())
+    public void end(Turn.Ending ending) {
+        em.createNamedQuery(ChatMessage.END).setParameter("id", ending.answerId()).setParameter("content", ending.content())
+                .setParameter("status", ending.status().name()).setParameter("finishReason", ending.finishReason())
+                .setParameter("inputTokens", ending.usage().inputTokens()).setParameter("outputTokens", ending.usage().outputTokens())
                 .executeUpdate();
     }
 

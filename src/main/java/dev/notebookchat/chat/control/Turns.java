@@ -1,13 +1,11 @@
 package dev.notebookchat.chat.control;
 
-import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.operations.control.TurnObserver;
 import dev.notebookchat.operations.control.TurnWatch;
 import dev.notebookchat.problems.ApiError;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -28,9 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -93,7 +91,8 @@ public class Turns {
     @ConfigProperty(name = "notebookchat.chat.save-deadline", defaultValue = "120")
     double saveDeadlineSeconds;
 
-    private Turn.Store store;
+    /** Saves how a turn's answer ended, retrying on the managed executor until the database takes it. */
+    private Function<Turn.Ending, CompletionStage<Void>> saveEnding;
     private ScheduledFuture<?> checkpoints;
     private TurnSlots slots;
 
@@ -103,20 +102,7 @@ public class Turns {
         slots = new TurnSlots(maxRunningTurns, maxRunningTurnsPerUser);
         SaveRetries retries = new SaveRetries(executor, scheduler, Duration.ofMillis((long) (saveDeadlineSeconds * 1000)),
                 SaveRetries.Backoff.DEFAULT);
-        store = new Turn.Store() {
-            @Override
-            public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-                history.end(answerId, content, status, finishReason, usage);
-            }
-
-            @Override
-            public CompletionStage<Void> endEventually(String answerId, String content, ChatMessage.Status status,
-                                                       String finishReason, Usage usage, Executor executor) {
-                return retries.save("The answer " + answerId,
-                        () -> history.end(answerId, content, status, finishReason, usage));
-            }
-
-        };
+        saveEnding = ending -> retries.save("The answer " + ending.answerId(), () -> history.end(ending));
         long millis = Math.max(100, (long) (checkpointSeconds * 1000));
         // All running answers in one write: a transaction per turn per interval cost more than their tokens.
         checkpoints = scheduler.scheduleWithFixedDelay(() -> Turn.checkpoint(slots.running(), history::checkpoint),
@@ -160,7 +146,7 @@ public class Turns {
         ChatHistory.Begun begun = prepared.begun();
         TurnWatch watch = observer.watch(owner, prepared.model(), request.sessionId(), begun.answerId());
         Turn turn = new Turn(request.sessionId(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                maxAnswerCharacters, store, executor, over -> {
+                maxAnswerCharacters, saveEnding, over -> {
                     ended(slot, over);
                     watch.ended(over.lastEvent());
                 });
