@@ -7,6 +7,7 @@ import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.platform.Clock;
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +58,7 @@ public class TurnSetup {
     Credentials credentials;
 
     /** How long past the longest turn its answer may still be saving; a streaming answer older than both is a leftover. */
-    static final long FINAL_SAVE_SECONDS = 60;
+    static final Duration FINAL_SAVE = Duration.ofSeconds(60);
 
     @Inject
     @ConfigProperty(name = "notebookchat.chat.max-turn-duration", defaultValue = "600")
@@ -83,7 +85,7 @@ public class TurnSetup {
     @Transactional(REQUIRES_NEW)
     public Prepared prepare(String owner, Turns.Request request) {
         ChatSession session = sessions.get(owner, request.sessionId());
-        if (history.answering(session, Clock.now().minusSeconds((long) maxTurnSeconds + FINAL_SAVE_SECONDS))) {
+        if (history.answering(session, Clock.now().minus(maxTurnDuration(maxTurnSeconds)).minus(FINAL_SAVE))) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
                     Response.Status.CONFLICT);
         }
@@ -97,6 +99,11 @@ public class TurnSetup {
         ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), conversation, documents(context));
         ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
         return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun);
+    }
+
+    /** {@code notebookchat.chat.max-turn-duration}, read alike where a turn is timed and where a leftover is told from a turn. */
+    static Duration maxTurnDuration(double seconds) {
+        return Seconds.atLeast(Duration.ofMillis(1), seconds);
     }
 
     /** Request, then session, then the configured default. */

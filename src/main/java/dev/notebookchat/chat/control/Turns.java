@@ -5,6 +5,7 @@ import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.operations.control.TurnObserver;
 import dev.notebookchat.operations.control.TurnWatch;
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.problems.ApiError;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -100,10 +101,10 @@ public class Turns {
     @PostConstruct
     void startCheckpoints() {
         slots = new TurnSlots(maxRunningTurns, maxRunningTurnsPerUser);
-        SaveRetries retries = new SaveRetries(executor, scheduler, Duration.ofMillis((long) (saveDeadlineSeconds * 1000)),
+        SaveRetries retries = new SaveRetries(executor, scheduler, Seconds.atLeast(Duration.ZERO, saveDeadlineSeconds),
                 SaveRetries.Backoff.DEFAULT);
         saveEnding = ending -> retries.save("The answer " + ending.answerId(), () -> history.end(ending));
-        long millis = Math.max(100, (long) (checkpointSeconds * 1000));
+        long millis = Seconds.atLeast(Duration.ofMillis(100), checkpointSeconds).toMillis();
         // All running answers in one write: a transaction per turn per interval cost more than their tokens.
         checkpoints = scheduler.scheduleWithFixedDelay(() -> Turn.checkpoint(slots.running(), history::checkpoint),
                 millis, millis, TimeUnit.MILLISECONDS);
@@ -153,7 +154,7 @@ public class Turns {
         slots.started(slot, turn, prepared.notebookId());
         claim.started(turn);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),
-                Math.max(1, (long) (maxTurnSeconds * 1000)), TimeUnit.MILLISECONDS);
+                TurnSetup.maxTurnDuration(maxTurnSeconds).toNanos(), TimeUnit.NANOSECONDS);
         turn.finished().whenComplete((last, failure) -> deadline.cancel(false));
         String provider = prepared.model().provider();
         try {
@@ -193,7 +194,7 @@ public class Turns {
     }
 
     private String tooLong() {
-        long seconds = Math.round(maxTurnSeconds);
+        long seconds = Math.round(TurnSetup.maxTurnDuration(maxTurnSeconds).toMillis() / 1000.0);
         String limit = seconds % 60 == 0 ? (seconds / 60) + (seconds == 60 ? " minute" : " minutes") : seconds + " seconds";
         return "The answer took longer than the " + limit + " allowed and was ended. The answer so far is saved; ask again to retry.";
     }

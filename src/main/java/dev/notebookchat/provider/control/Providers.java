@@ -1,5 +1,6 @@
 package dev.notebookchat.provider.control;
 
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.http.Anthropic;
 import dev.notebookchat.provider.http.Gemini;
 import dev.notebookchat.provider.http.HttpTransport;
@@ -357,7 +358,7 @@ public class Providers {
             if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
                 throw new NumberFormatException("negative");
             }
-            return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
+            return Seconds.atLeast(Duration.ZERO, seconds);
         } catch (NumberFormatException notSeconds) {
             LOG.log(System.Logger.Level.WARNING, key + " must be a number of seconds, not \"" + value.get() + "\"; using " + fallback.toMillis() / 1000.0);
             return fallback;
