@@ -1,11 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatSession;
-import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
-import dev.notebookchat.notebook.control.Notes;
-import dev.notebookchat.notebook.control.Sources;
-import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.platform.Clock;
 import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.control.Providers;
@@ -37,13 +33,12 @@ import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
  * a burst of turn starts as large as the pool then queues for connections instead of each holding
  * one while it waits for a second. The transaction commits before the caller starts the provider,
  * so the answer's row exists before anything can try to end it. Within it the database, too, refuses
- * a second turn in a session ({@link ChatHistory#answering}), for servers that share one database.
+ * a second turn in a session (the row lock of {@link ChatHistory#conversation}), for servers that share
+ * one database. The session's messages are read once, for that check, the conversation the provider
+ * sees and the place of the new messages.
  */
 @ApplicationScoped
 public class TurnSetup {
-
-    @Inject
-    ChatSessions sessions;
 
     @Inject
     NotebookContexts contexts;
@@ -84,8 +79,9 @@ public class TurnSetup {
      */
     @Transactional(REQUIRES_NEW)
     public Prepared prepare(String owner, Turns.Request request) {
-        ChatSession session = sessions.get(owner, request.sessionId());
-        if (history.answering(session, Clock.now().minus(maxTurnDuration(maxTurnSeconds)).minus(FINAL_SAVE))) {
+        ChatHistory.Conversation conversation = history.conversation(owner, request.sessionId());
+        ChatSession session = conversation.session();
+        if (conversation.answeringSince(Clock.now().minus(maxTurnDuration(maxTurnSeconds)).minus(FINAL_SAVE))) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
                     Response.Status.CONFLICT);
         }
@@ -94,10 +90,10 @@ public class TurnSetup {
         Providers.Call call = providers.call(model, ownKey(owner, model.provider()));
         NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
 
-        List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
-        conversation.add(new PromptMessage(Role.USER, request.message()));
-        ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), conversation, documents(context));
-        ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
+        List<PromptMessage> messages = new ArrayList<>(conversation.recent(historyMessages - 1));
+        messages.add(new PromptMessage(Role.USER, request.message()));
+        ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), messages, documents(context));
+        ChatHistory.Begun begun = history.begin(conversation, request.message(), model.id());
         return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun);
     }
 
