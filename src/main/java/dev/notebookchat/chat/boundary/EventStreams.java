@@ -2,6 +2,7 @@ package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.chat.control.Turn;
 import dev.notebookchat.operations.control.ChatMetrics;
+import dev.notebookchat.platform.Seconds;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,7 +68,7 @@ public class EventStreams {
             response.setHeader("Cache-Control", "no-cache, no-transform");
             response.setHeader("X-Accel-Buffering", "no");
             SseFollower follower = new SseFollower(followed, sink, sse, fromIndex, scheduler,
-                    Duration.ofMillis((long) (heartbeatSeconds * 1000)), System::nanoTime, release);
+                    Seconds.atLeast(Duration.ZERO, heartbeatSeconds), System::nanoTime, release);
             if (!followed.follow(follower, maxFollowersPerTurn)) {
                 throw tooMany("This answer already has " + maxFollowersPerTurn
                         + " streams following it, the most allowed. Close one and try again.");

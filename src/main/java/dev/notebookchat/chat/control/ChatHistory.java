@@ -5,7 +5,6 @@ import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -47,19 +46,71 @@ public class ChatHistory {
     }
 
     /**
-     * Part of the transaction that checked the turn ({@link TurnSetup}), so a refusal saves nothing.
+     * A session and its messages as a turn start reads them, once: whether an answer is still being
+     * written, the conversation the provider sees, and where the new messages go.
+     */
+    public record Conversation(ChatSession session, List<ChatMessage> messages) {
+
+        /**
+         * Whether an answer that began after {@code since} is still {@code streaming}: the turn of another
+         * server that shares the database. An older one is the leftover of a save that failed.
+         */
+        public boolean answeringSince(OffsetDateTime since) {
+            return messages.stream().anyMatch(m -> m.status() == ChatMessage.Status.streaming && m.created().isAfter(since));
+        }
+
+        /**
+         * The conversation a provider sees before the new message: the latest {@code limit} messages,
+         * leaving out failed answers and empty ones, which would only confuse the model.
+         */
+        public List<PromptMessage> recent(int limit) {
+            List<PromptMessage> recent = new ArrayList<>();
+            for (int i = messages.size() - 1; i >= 0 && recent.size() < limit; i--) {
+                ChatMessage m = messages.get(i);
+                boolean usable = m.type() == ChatMessage.Type.human
+                        || (!m.content().isEmpty() && m.status() != ChatMessage.Status.error);
+                if (usable) {
+                    recent.add(new PromptMessage(m.type() == ChatMessage.Type.human ? Role.USER : Role.ASSISTANT, m.content()));
+                }
+            }
+            Collections.reverse(recent);
+            return recent;
+        }
+
+        /** The place of the next message: after the last one. */
+        int nextSeq() {
+            return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq() + 1;
+        }
+    }
+
+    /**
+     * The caller's session with its messages, for a turn start; one statement reads the session and
+     * locks its row until the transaction ends, so that starts in one session are decided one at a
+     * time, also by servers that share the database (each reserves only its own turns in memory). The
+     * owner is checked on the row read: a lock taken through a join with the notebook would lock the
+     * notebook's row too, and with it every other session's start in that notebook.
      *
-     * @throws NotFoundException when the session was deleted since the caller checked it; a delete
-     *         that races the insert is refused by the foreign key, which the error mapping also turns into a 404
+     * @throws NotFoundException when there is no such session or it is someone else's
      */
     @Transactional(MANDATORY)
-    public Begun begin(String sessionId, String userText, String model) {
-        ChatSession session = em.find(ChatSession.class, sessionId);
-        if (session == null) {
+    public Conversation conversation(String owner, String sessionId) {
+        ChatSession session = em.find(ChatSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
+        if (session == null || !session.notebook().ownedBy(owner)) {
             throw new NotFoundException("Chat session not found.");
         }
-        Integer last = em.createNamedQuery(ChatMessage.LAST_SEQ, Integer.class).setParameter("session", session).getSingleResult();
-        int seq = last == null ? 0 : last + 1;
+        return new Conversation(session, em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
+                .setParameter("session", session).getResultList());
+    }
+
+    /**
+     * Saves the question and the answer to come after the messages of {@code conversation}. Part of
+     * the transaction that read it ({@link TurnSetup}), so a refusal saves nothing, and the session's
+     * row stays locked: no other start in the session and no delete of it comes in between.
+     */
+    @Transactional(MANDATORY)
+    public Begun begin(Conversation conversation, String userText, String model) {
+        ChatSession session = conversation.session();
+        int seq = conversation.nextSeq();
         ChatMessage human = ChatMessage.human(session, seq, userText);
         ChatMessage answer = ChatMessage.answerStarted(session, seq + 1, model, instance.id());
         em.persist(human);
@@ -69,29 +120,16 @@ public class ChatHistory {
     }
 
     /**
-     * Whether the database knows of a turn answering in the session, for servers that share it (each
-     * reserves only its own turns in memory). Locks the session's row until the transaction ends, so
-     * starts in one session are decided one at a time, then looks for an answer still streaming that
-     * began after {@code since}: an older one is the leftover of a save that failed, not a running turn.
-     */
-    @Transactional(MANDATORY)
-    public boolean answering(ChatSession session, OffsetDateTime since) {
-        em.lock(session, LockModeType.PESSIMISTIC_WRITE);
-        return em.createNamedQuery(ChatMessage.STREAMING_SINCE, Long.class)
-                .setParameter("session", session).setParameter("since", since).getSingleResult() > 0;
-    }
-
-    /**
      * One write and no read: a read that meets a lost connection is retried by the persistence
      * provider on the calling thread, seconds at a time, while a failed write comes back at once
      * for the caller to retry on its own schedule ({@link SaveRetries}). An answer whose session was
      * deleted while the turn ran matches no row, and nothing is saved.
      */
     @Transactional(REQUIRES_NEW)
-    public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-        em.createNamedQuery(ChatMessage.END).setParameter("id", answerId).setParameter("content", content)
-                .setParameter("status", status.name()).setParameter("finishReason", finishReason)
-                .setParameter("inputTokens", usage.inputTokens()).setParameter("outputTokens", usage.outputTokens())
+    public void end(Turn.Ending ending) {
+        em.createNamedQuery(ChatMessage.END).setParameter("id", ending.answerId()).setParameter("content", ending.content())
+                .setParameter("status", ending.status().name()).setParameter("finishReason", ending.finishReason())
+                .setParameter("inputTokens", ending.usage().inputTokens()).setParameter("outputTokens", ending.usage().outputTokens())
                 .executeUpdate();
     }
 
@@ -118,28 +156,6 @@ public class ChatHistory {
         } catch (SQLException e) {
             throw new PersistenceException("Saving " + checkpoints.size() + " answers so far failed", e);
         }
-    }
-
-    /**
-     * The conversation a provider sees before the new message: the latest {@code limit} messages,
-     * leaving out failed answers and empty ones, which would only confuse the model.
-     */
-    @Transactional(MANDATORY)
-    public List<PromptMessage> recent(String sessionId, int limit) {
-        ChatSession session = em.find(ChatSession.class, sessionId);
-        List<ChatMessage> all = em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
-                .setParameter("session", session).getResultList();
-        List<PromptMessage> recent = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0 && recent.size() < limit; i--) {
-            ChatMessage m = all.get(i);
-            boolean usable = m.type() == ChatMessage.Type.human
-                    || (!m.content().isEmpty() && m.status() != ChatMessage.Status.error);
-            if (usable) {
-                recent.add(new PromptMessage(m.type() == ChatMessage.Type.human ? Role.USER : Role.ASSISTANT, m.content()));
-            }
-        }
-        Collections.reverse(recent);
-        return recent;
     }
 
     public record Snapshot(ChatSession session, List<ChatMessage> messages) {

@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.platform.Clock;
+import dev.notebookchat.platform.Seconds;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -60,7 +62,7 @@ public class InstanceLease {
     /** Right after the migrations, before any turn: the lease first, then the leftovers of servers that are gone. */
     void start(@Observes @Priority(2) @Initialized(ApplicationScoped.class) Object started) {
         renewAndSweep();
-        long every = Math.max(100, (long) (leaseSeconds * 1000 / 3));
+        long every = Seconds.atLeast(Duration.ofMillis(100), leaseSeconds / 3).toMillis();
         renewals = scheduler.scheduleWithFixedDelay(() -> {
             try {
                 executor.execute(this::renewAndSweep);
@@ -70,6 +72,10 @@ public class InstanceLease {
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
+    private Duration lease() {
+        return Seconds.atLeast(Duration.ZERO, leaseSeconds);
+    }
+
     private void renewAndSweep() {
         // One round at a time: two would both find no row and both insert it.
         if (!renewing.compareAndSet(false, true)) {
@@ -77,7 +83,7 @@ public class InstanceLease {
         }
         try {
             var now = Clock.now();
-            instances.renew(id, now.plusNanos((long) (leaseSeconds * 1_000_000_000L)));
+            instances.renew(id, now.plus(lease()));
             int marked = instances.interruptOrphans(now);
             if (marked > 0) {
                 LOG.info(marked + " answers whose server stopped mid-turn are marked interrupted");

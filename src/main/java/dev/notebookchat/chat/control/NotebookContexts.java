@@ -3,6 +3,7 @@ package dev.notebookchat.chat.control;
 import dev.notebookchat.chat.control.ContextBuilder.Document;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
+import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
@@ -28,6 +29,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class NotebookContexts {
+
+    @Inject
+    Notebooks notebooks;
 
     @Inject
     Sources sources;
@@ -60,8 +64,9 @@ public class NotebookContexts {
     private NotebookContext load(Notebook notebook, ContextConfig requested, boolean enforce) {
         ContextConfig config = requested == null ? ContextConfig.DEFAULTS : requested;
         ContextBuilder builder = new ContextBuilder(summaryCharacters);
-        List<Sources.Measure> sourceSizes = sources.measures(notebook);
-        List<Notes.Measure> noteSizes = notes.measures(notebook);
+        Notebooks.Measures sizes = notebooks.measures(notebook);
+        List<Sources.Measure> sourceSizes = sizes.sources();
+        List<Notes.Measure> noteSizes = sizes.notes();
         ContextBuilder.check(config, sourceSizes.stream().map(Sources.Measure::id).toList(),
                 noteSizes.stream().map(Notes.Measure::id).toList());
 

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,19 +48,8 @@ public class Turn implements ProviderListener {
         }
     }
 
-    /** How the answer is saved; its failures become the turn's {@code error} event. */
-    public interface Store {
-        void end(String answerId, String content, Status status, String finishReason, Usage usage);
-
-        /**
-         * Saves how the answer ended, trying as long as the store sees fit: the stage completes once
-         * the answer is saved, or exceptionally once the store gave up waiting for the database (it may
-         * go on trying behind the scenes). By default one attempt on {@code executor}.
-         */
-        default CompletionStage<Void> endEventually(String answerId, String content, Status status, String finishReason,
-                                                    Usage usage, Executor executor) {
-            return CompletableFuture.runAsync(() -> end(answerId, content, status, finishReason, usage), executor);
-        }
+    /** How an answer ended, to be saved. */
+    public record Ending(String answerId, String content, Status status, String finishReason, Usage usage) {
     }
 
     /** The answer so far of a turn still streaming, to be saved in case the server dies before it ends. */
@@ -72,8 +61,7 @@ public class Turn implements ProviderListener {
     private final String sessionId;
     private final String answerId;
     private final int maxAnswerCharacters;
-    private final Store store;
-    private final Executor executor;
+    private final Function<Ending, CompletionStage<Void>> save;
     private final Consumer<Turn> onEnded;
 
     private final List<ChatEvent> events = new ArrayList<>();
@@ -89,18 +77,20 @@ public class Turn implements ProviderListener {
     private int checkpointedLength;
 
     /**
-     * @param executor runs the final save, so no provider or HTTP client thread does database work
-     * @param onEnded  told once the last event is in the log
+     * @param save    saves how the answer ended, trying as long as it sees fit, and never on the calling
+     *                thread (a provider's or HTTP client's, which must not do database work): the stage
+     *                completes once the answer is saved, or exceptionally once the save gave up waiting
+     *                for the database, which the followers then hear as an {@code error} event
+     * @param onEnded told once the last event is in the log
      */
     public Turn(String sessionId, String answerId, String userMessage, Instant userTimestamp,
-                int maxAnswerCharacters, Store store, Executor executor, Consumer<Turn> onEnded) {
-        this(sessionId, answerId, new ChatEvent.UserMessage(userMessage, userTimestamp), maxAnswerCharacters, store,
-                executor, onEnded);
+                int maxAnswerCharacters, Function<Ending, CompletionStage<Void>> save, Consumer<Turn> onEnded) {
+        this(sessionId, answerId, new ChatEvent.UserMessage(userMessage, userTimestamp), maxAnswerCharacters, save, onEnded);
     }
 
     /** A turn that is over, as its saved messages tell it: for resuming after the server restarted. */
     public static Turn replayed(String sessionId, String answerId, List<ChatEvent> events) {
-        Turn turn = new Turn(sessionId, answerId, events.get(0), 0, null, null, t -> { });
+        Turn turn = new Turn(sessionId, answerId, events.get(0), 0, null, t -> { });
         turn.events.addAll(events.subList(1, events.size()));
         turn.state = State.ENDED;
         turn.finished.complete(events.get(events.size() - 1));
@@ -112,16 +102,15 @@ public class Turn implements ProviderListener {
      * events that server numbered and encoded, and ends with the terminal one. Stopping it here does nothing.
      */
     public static Turn relayed(String sessionId, String answerId) {
-        return new Turn(sessionId, answerId, null, 0, null, null, t -> { });
+        return new Turn(sessionId, answerId, null, 0, null, t -> { });
     }
 
-    private Turn(String sessionId, String answerId, ChatEvent first, int maxAnswerCharacters, Store store,
-                 Executor executor, Consumer<Turn> onEnded) {
+    private Turn(String sessionId, String answerId, ChatEvent first, int maxAnswerCharacters,
+                 Function<Ending, CompletionStage<Void>> save, Consumer<Turn> onEnded) {
         this.sessionId = sessionId;
         this.answerId = answerId;
         this.maxAnswerCharacters = maxAnswerCharacters;
-        this.store = store;
-        this.executor = executor;
+        this.save = save;
         this.onEnded = onEnded;
         if (first != null) {
             events.add(first);
@@ -395,7 +384,7 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         cancelProvider();
-        store.endEventually(answerId, content, Status.error, "error", Usage.UNKNOWN, executor).whenComplete((saved, e) -> {
+        save.apply(new Ending(answerId, content, Status.error, "error", Usage.UNKNOWN)).whenComplete((saved, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "The failed answer of session " + sessionId + " could not be saved", e);
             }
@@ -413,8 +402,8 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
-        // Until the save succeeds or the store gives up, followers see nothing new and keep their heartbeats.
-        store.endEventually(answerId, content, status, finishReason, reported, executor).whenComplete((saved, e) -> {
+        // Until the save succeeds or gives up, followers see nothing new and keep their heartbeats.
+        save.apply(new Ending(answerId, content, status, finishReason, reported)).whenComplete((saved, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "The answer of session " + sessionId + " could not be saved", e);
                 end(new ChatEvent.Error("The answer could not be saved because the database is unavailable. "

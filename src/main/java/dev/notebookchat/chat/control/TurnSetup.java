@@ -1,12 +1,9 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatSession;
-import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
-import dev.notebookchat.notebook.control.Notes;
-import dev.notebookchat.notebook.control.Sources;
-import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.platform.Clock;
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
@@ -24,6 +21,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,13 +33,12 @@ import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
  * a burst of turn starts as large as the pool then queues for connections instead of each holding
  * one while it waits for a second. The transaction commits before the caller starts the provider,
  * so the answer's row exists before anything can try to end it. Within it the database, too, refuses
- * a second turn in a session ({@link ChatHistory#answering}), for servers that share one database.
+ * a second turn in a session (the row lock of {@link ChatHistory#conversation}), for servers that share
+ * one database. The session's messages are read once, for that check, the conversation the provider
+ * sees and the place of the new messages.
  */
 @ApplicationScoped
 public class TurnSetup {
-
-    @Inject
-    ChatSessions sessions;
 
     @Inject
     NotebookContexts contexts;
@@ -56,7 +53,7 @@ public class TurnSetup {
     Credentials credentials;
 
     /** How long past the longest turn its answer may still be saving; a streaming answer older than both is a leftover. */
-    static final long FINAL_SAVE_SECONDS = 60;
+    static final Duration FINAL_SAVE = Duration.ofSeconds(60);
 
     @Inject
     @ConfigProperty(name = "notebookchat.chat.max-turn-duration", defaultValue = "600")
@@ -82,27 +79,27 @@ public class TurnSetup {
      */
     @Transactional(REQUIRES_NEW)
     public Prepared prepare(String owner, Turns.Request request) {
-        ChatSession session = sessions.get(owner, request.sessionId());
-        if (history.answering(session, Clock.now().minusSeconds((long) maxTurnSeconds + FINAL_SAVE_SECONDS))) {
+        ChatHistory.Conversation conversation = history.conversation(owner, request.sessionId());
+        ChatSession session = conversation.session();
+        if (conversation.answeringSince(Clock.now().minus(maxTurnDuration(maxTurnSeconds)).minus(FINAL_SAVE))) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",
                     Response.Status.CONFLICT);
         }
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
-        if (!providers.isKnown(model.provider())) {
-            throw new BadRequestException("Unknown provider '" + model.provider() + "' in model '" + model.id()
-                    + "'. Known providers: " + String.join(", ", providers.providers().stream().map(p -> p.name()).toList()) + ".");
-        }
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
-        String apiKey = apiKey(owner, model.provider());
-        ChatProvider provider = providers.provider(model.provider());
+        Providers.Call call = providers.call(model, ownKey(owner, model.provider()));
         NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
 
-        List<PromptMessage> conversation = new ArrayList<>(history.recent(session.id(), historyMessages - 1));
-        conversation.add(new PromptMessage(Role.USER, request.message()));
-        ProviderRequest providerRequest = new ProviderRequest(model.model(), providers.baseUrl(model.provider()), apiKey,
-                ContextBuilder.systemPrompt(context), conversation, documents(context), providers.streaming(model));
-        ChatHistory.Begun begun = history.begin(session.id(), request.message(), model.id());
-        return new Prepared(session.notebook().id(), model, provider, providerRequest, begun);
+        List<PromptMessage> messages = new ArrayList<>(conversation.recent(historyMessages - 1));
+        messages.add(new PromptMessage(Role.USER, request.message()));
+        ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), messages, documents(context));
+        ChatHistory.Begun begun = history.begin(conversation, request.message(), model.id());
+        return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun);
+    }
+
+    /** {@code notebookchat.chat.max-turn-duration}, read alike where a turn is timed and where a leftover is told from a turn. */
+    static Duration maxTurnDuration(double seconds) {
+        return Seconds.atLeast(Duration.ofMillis(1), seconds);
     }
 
     /** Request, then session, then the configured default. */
@@ -116,22 +113,14 @@ public class TurnSetup {
         }
     }
 
-    /** The user's own key wins over the server-wide one; a provider that needs a key and has none is refused. */
-    private String apiKey(String owner, String provider) {
-        Optional<String> own;
+    /** The key the user stored for {@code provider}; one that cannot be decrypted any more is refused. */
+    private Optional<String> ownKey(String owner, String provider) {
         try {
-            own = credentials.apiKey(owner, provider);
+            return credentials.apiKey(owner, provider);
         } catch (KeyCipher.Undecryptable e) {
             throw new BadRequestException("Your stored key for provider '" + provider
                     + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
         }
-        if (!providers.needsKey(provider)) {
-            // None needed, but a configured one is sent (an Ollama behind an authenticating proxy).
-            return own.or(() -> providers.serverKey(provider)).orElse(null);
-        }
-        return own.or(() -> providers.serverKey(provider))
-                .orElseThrow(() -> new BadRequestException("No API key for provider '" + provider
-                        + "': add your key in Settings (PUT /api/credentials/" + provider + ") or ask the administrator to configure one."));
     }
 
     private static List<ContextDocument> documents(NotebookContext context) {

@@ -1,13 +1,12 @@
 package dev.notebookchat.chat.control;
 
-import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.operations.control.TurnObserver;
 import dev.notebookchat.operations.control.TurnWatch;
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.problems.ApiError;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -28,9 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -93,7 +92,8 @@ public class Turns {
     @ConfigProperty(name = "notebookchat.chat.save-deadline", defaultValue = "120")
     double saveDeadlineSeconds;
 
-    private Turn.Store store;
+    /** Saves how a turn's answer ended, retrying on the managed executor until the database takes it. */
+    private Function<Turn.Ending, CompletionStage<Void>> saveEnding;
     private ScheduledFuture<?> checkpoints;
     private TurnSlots slots;
 
@@ -101,23 +101,10 @@ public class Turns {
     @PostConstruct
     void startCheckpoints() {
         slots = new TurnSlots(maxRunningTurns, maxRunningTurnsPerUser);
-        SaveRetries retries = new SaveRetries(executor, scheduler, Duration.ofMillis((long) (saveDeadlineSeconds * 1000)),
+        SaveRetries retries = new SaveRetries(executor, scheduler, Seconds.atLeast(Duration.ZERO, saveDeadlineSeconds),
                 SaveRetries.Backoff.DEFAULT);
-        store = new Turn.Store() {
-            @Override
-            public void end(String answerId, String content, ChatMessage.Status status, String finishReason, Usage usage) {
-                history.end(answerId, content, status, finishReason, usage);
-            }
-
-            @Override
-            public CompletionStage<Void> endEventually(String answerId, String content, ChatMessage.Status status,
-                                                       String finishReason, Usage usage, Executor executor) {
-                return retries.save("The answer " + answerId,
-                        () -> history.end(answerId, content, status, finishReason, usage));
-            }
-
-        };
-        long millis = Math.max(100, (long) (checkpointSeconds * 1000));
+        saveEnding = ending -> retries.save("The answer " + ending.answerId(), () -> history.end(ending));
+        long millis = Seconds.atLeast(Duration.ofMillis(100), checkpointSeconds).toMillis();
         // All running answers in one write: a transaction per turn per interval cost more than their tokens.
         checkpoints = scheduler.scheduleWithFixedDelay(() -> Turn.checkpoint(slots.running(), history::checkpoint),
                 millis, millis, TimeUnit.MILLISECONDS);
@@ -160,14 +147,14 @@ public class Turns {
         ChatHistory.Begun begun = prepared.begun();
         TurnWatch watch = observer.watch(owner, prepared.model(), request.sessionId(), begun.answerId());
         Turn turn = new Turn(request.sessionId(), begun.answerId(), request.message(), begun.humanTimestamp(),
-                maxAnswerCharacters, store, executor, over -> {
+                maxAnswerCharacters, saveEnding, over -> {
                     ended(slot, over);
                     watch.ended(over.lastEvent());
                 });
         slots.started(slot, turn, prepared.notebookId());
         claim.started(turn);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),
-                Math.max(1, (long) (maxTurnSeconds * 1000)), TimeUnit.MILLISECONDS);
+                TurnSetup.maxTurnDuration(maxTurnSeconds).toNanos(), TimeUnit.NANOSECONDS);
         turn.finished().whenComplete((last, failure) -> deadline.cancel(false));
         String provider = prepared.model().provider();
         try {
@@ -207,7 +194,7 @@ public class Turns {
     }
 
     private String tooLong() {
-        long seconds = Math.round(maxTurnSeconds);
+        long seconds = Math.round(TurnSetup.maxTurnDuration(maxTurnSeconds).toMillis() / 1000.0);
         String limit = seconds % 60 == 0 ? (seconds / 60) + (seconds == 60 ? " minute" : " minutes") : seconds + " seconds";
         return "The answer took longer than the " + limit + " allowed and was ended. The answer so far is saved; ask again to retry.";
     }

@@ -3,6 +3,7 @@ package dev.notebookchat.chat.redis;
 import dev.notebookchat.chat.control.InstanceLease;
 import dev.notebookchat.chat.control.SharedTurns;
 import dev.notebookchat.chat.control.Turn;
+import dev.notebookchat.platform.Seconds;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
@@ -60,7 +61,7 @@ public class TurnSharing implements SharedTurns {
         }
         // Every token is an event, so no turn has more events than characters, plus its first and last three.
         RedisTurns redis = new RedisTurns(url, instance.id(), executor, scheduler,
-                Duration.ofMillis((long) (leaseSeconds * 1000)), Duration.ofMillis((long) (graceSeconds * 1000)),
+                Seconds.atLeast(Duration.ZERO, leaseSeconds), Seconds.atLeast(Duration.ZERO, graceSeconds),
                 maxAnswerCharacters + 8L);
         redis.start();
         shared = redis;

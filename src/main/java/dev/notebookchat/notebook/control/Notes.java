@@ -21,7 +21,7 @@ public class Notes {
     @Inject
     NotebookLimits limits;
 
-    /** A note and the size of its text, without the text. */
+    /** A note and the size of its text, without the text ({@link Notebooks#measures}). */
     public record Measure(String id, String title, long length) {
     }
 
@@ -39,12 +39,6 @@ public class Notes {
             limits.roomFor(note.notebook(), NotebookLimits.characters(content) - NotebookLimits.characters(note.content()));
         }
         note.update(title, content);
-    }
-
-    public List<Measure> measures(Notebook notebook) {
-        return em.createNamedQuery(Note.MEASURES, Object[].class).setParameter("notebook", notebook).getResultList().stream()
-                .map(row -> new Measure((String) row[0], (String) row[1], ((Number) row[2]).longValue()))
-                .toList();
     }
 
     /** The whole texts of these notes, by id. */

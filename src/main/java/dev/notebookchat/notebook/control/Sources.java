@@ -25,7 +25,7 @@ public class Sources {
     @Inject
     NotebookLimits limits;
 
-    /** A source and the size of its text, without the text: what a context decides and measures by. */
+    /** A source and the size of its text, without the text: what a context decides and measures by ({@link Notebooks#measures}). */
     public record Measure(String id, String title, String summary, long length) {
     }
 
@@ -43,12 +43,6 @@ public class Sources {
                 + (summary == null ? 0 : NotebookLimits.characters(summary) - NotebookLimits.characters(source.summary()));
         limits.roomFor(source.notebook(), grows);
         source.update(title, content, summary);
-    }
-
-    public List<Measure> measures(Notebook notebook) {
-        return em.createNamedQuery(Source.MEASURES, Object[].class).setParameter("notebook", notebook).getResultList().stream()
-                .map(row -> new Measure((String) row[0], (String) row[1], (String) row[2], ((Number) row[3]).longValue()))
-                .toList();
     }
 
     /** The whole texts of these sources, by id. */
@@ -72,7 +66,7 @@ public class Sources {
     }
 
     /** A text computed by the database may come back as a CLOB (H2) rather than a string. */
-    private static String text(Object value) {
+    static String text(Object value) {
         if (value instanceof Clob clob) {
             try {
                 return clob.getSubString(1, (int) Math.min(Integer.MAX_VALUE, clob.length()));

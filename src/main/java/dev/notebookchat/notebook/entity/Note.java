@@ -17,15 +17,12 @@ import java.util.UUID;
 @Table(name = "note")
 @NamedQuery(name = Note.BY_NOTEBOOK, query = "SELECT n FROM Note n WHERE n.notebook = :notebook ORDER BY n.created, n.id")
 @NamedQuery(name = Note.BY_ID_AND_OWNER, query = "SELECT n FROM Note n WHERE n.id = :id AND n.notebook.owner = :owner")
-@NamedQuery(name = Note.MEASURES, query = "SELECT n.id, n.title, LENGTH(n.content) FROM Note n "
-        + "WHERE n.notebook = :notebook ORDER BY n.created, n.id")
 @NamedQuery(name = Note.CONTENTS, query = "SELECT n.id, n.content FROM Note n WHERE n.id IN :ids")
 @NamedQuery(name = Note.TOTAL_CHARACTERS, query = "SELECT SUM(LENGTH(n.content)) FROM Note n WHERE n.notebook = :notebook")
 public class Note {
 
     public static final String BY_NOTEBOOK = "Note.byNotebook";
     public static final String BY_ID_AND_OWNER = "Note.byIdAndOwner";
-    public static final String MEASURES = "Note.measures";
     public static final String CONTENTS = "Note.contents";
     public static final String TOTAL_CHARACTERS = "Note.totalCharacters";
 

@@ -1,5 +1,6 @@
 package dev.notebookchat.provider.control;
 
+import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.http.Anthropic;
 import dev.notebookchat.provider.http.Gemini;
 import dev.notebookchat.provider.http.HttpTransport;
@@ -9,18 +10,17 @@ import dev.notebookchat.provider.local.LocalExtractive;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.KnownProvider;
 import dev.notebookchat.provider.spi.ModelRef;
-import dev.notebookchat.provider.spi.ProviderFailure;
-import dev.notebookchat.provider.spi.ProviderListener;
 import dev.notebookchat.provider.spi.ProviderRequest;
+import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderSettings;
-import dev.notebookchat.provider.spi.ProviderStream;
-import dev.notebookchat.provider.spi.Usage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
@@ -36,7 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -50,9 +49,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * next answer; only {@code notebookchat.providers.connect-timeout} is read once, when the one shared
  * HTTP client is built. Every setting has a default, and environment variables work through
  * MicroProfile Config's mapping ({@code NOTEBOOKCHAT_PROVIDERS_OPENAI_BASE_URL}).
- *
- * <p>The answers streaming when the application stops are cancelled, so no provider connection
- * outlives it.
  *
  * <p>Provider answers are read, parsed and relayed on threads of their own
  * ({@code notebookchat.providers.threads}, made by the container's managed thread factory), not on
@@ -94,7 +90,6 @@ public class Providers {
     private ScheduledExecutorService scheduledExecutor;
     private ScheduledThreadPoolExecutor providerThreads;
     private HttpTransport transport;
-    private final Set<TrackedStream> open = ConcurrentHashMap.newKeySet();
 
     private volatile List<ModelRef> ollamaModels = List.of();
     /** When {@link #ollamaModels} was last asked for, valid once {@link #ollamaModelsKnown}. */
@@ -123,12 +118,12 @@ public class Providers {
         discoverModels(); // warm the Ollama list so the first model picker already shows it
     }
 
+    /**
+     * The answers still streaming are not this bean's to end: {@code Turns} fails every running turn
+     * when the application stops, and a failed turn cancels its provider answer, closing the connection.
+     */
     @PreDestroy
-    void cancelOpenStreams() {
-        for (TrackedStream stream : List.copyOf(open)) {
-            stream.cancel();
-        }
-        open.clear();
+    void stopThreads() {
         if (providerThreads != null) {
             providerThreads.shutdownNow();
         }
@@ -143,14 +138,49 @@ public class Providers {
     // ---- providers -------------------------------------------------------------------------------
 
     /**
-     * The provider behind {@code name}, set up with the current settings.
+     * Everything an answer from {@code model} needs besides the conversation: the adapter set up with
+     * the current settings, where the provider lives, the key to send and whether to stream. The
+     * user's own key wins over the server-wide one; a provider that needs none still gets a configured
+     * one (an Ollama behind an authenticating proxy).
      *
-     * @throws IllegalArgumentException for a name that is not a known provider
+     * @param usersKey the user's own key for the provider, if they stored one
+     * @throws BadRequestException for a provider this application does not speak to, and for one that
+     *         needs a key when neither the user nor the server has one
      */
-    public ChatProvider provider(String name) {
-        KnownProvider known = known(name);
+    public Call call(ModelRef model, Optional<String> usersKey) {
+        KnownProvider known = KnownProvider.byId(model.provider()).orElseThrow(() -> new BadRequestException(
+                "Unknown provider '" + model.provider() + "' in model '" + model.id() + "'. Known providers: "
+                        + String.join(", ", providers().stream().map(ProviderInfo::name).toList()) + "."));
+        Optional<String> key = usersKey.or(() -> serverKey(known));
+        if (known.needsKey() && key.isEmpty()) {
+            throw new BadRequestException("No API key for provider '" + known.id() + "': add your key in Settings (PUT /api/credentials/"
+                    + known.id() + ") or ask the administrator to configure one.");
+        }
+        return new Call(model, adapter(known), baseUrl(known), key.orElse(null), streaming(model));
+    }
+
+    /**
+     * One answer's provider, ready to be asked: {@link #request} adds the conversation.
+     *
+     * @param apiKey the key to send, {@code null} for none
+     */
+    public record Call(ModelRef model, ChatProvider provider, URI baseUrl, String apiKey, boolean streaming) {
+
+        public ProviderRequest request(String system, List<PromptMessage> messages, List<ContextDocument> documents) {
+            return new ProviderRequest(model.model(), baseUrl, apiKey, system, messages, documents, streaming);
+        }
+
+        /** Never the key: a record would print it. */
+        @Override
+        public String toString() {
+            return "Call[model=" + model + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "(hidden)")
+                    + ", streaming=" + streaming + "]";
+        }
+    }
+
+    private ChatProvider adapter(KnownProvider known) {
         ProviderSettings settings = settings();
-        ChatProvider adapter = switch (known) {
+        return switch (known) {
             case OPENAI, GROQ, DEEPSEEK, MISTRAL, OPENROUTER -> OpenAiCompatible.forProvider(known.id(), transport, settings);
             case ANTHROPIC -> new Anthropic(transport, settings, intSetting("notebookchat.providers.anthropic.max-tokens", 4096));
             case GOOGLE -> new Gemini(transport, settings);
@@ -158,17 +188,14 @@ public class Providers {
             case LOCAL -> new LocalExtractive(scheduledExecutor,
                     seconds("notebookchat.local.token-delay", Duration.ofMillis(20)));
         };
-        return new TrackedProvider(adapter);
-    }
-
-    /** Whether {@code name} is a provider this application speaks to. */
-    public boolean isKnown(String name) {
-        return KnownProvider.byId(name).isPresent();
     }
 
     /** {@code notebookchat.providers.<name>.base-url}, or the provider's public API. */
     public URI baseUrl(String provider) {
-        KnownProvider known = known(provider);
+        return baseUrl(known(provider));
+    }
+
+    private URI baseUrl(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".base-url")
                 .map(String::strip)
                 .map(url -> {
@@ -184,17 +211,15 @@ public class Providers {
 
     /** {@code notebookchat.providers.<name>.api-key}, the key for users who have none of their own. */
     public Optional<String> serverKey(String provider) {
-        KnownProvider known = known(provider);
+        return serverKey(known(provider));
+    }
+
+    private Optional<String> serverKey(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".api-key").map(String::strip).filter(key -> !key.isEmpty());
     }
 
-    /** Whether a turn with this provider needs a key; Ollama and the local answerer need none. */
-    public boolean needsKey(String provider) {
-        return known(provider).needsKey();
-    }
-
     /** Whether {@code model} answers token by token, i.e. is not listed in {@code notebookchat.models.non-streaming}. */
-    public boolean streaming(ModelRef model) {
+    private boolean streaming(ModelRef model) {
         return !list("notebookchat.models.non-streaming", "").contains(model.id());
     }
 
@@ -268,7 +293,7 @@ public class Providers {
         for (String name : list("notebookchat.models", DEFAULT_MODELS)) {
             try {
                 ModelRef model = ModelRef.parse(name);
-                if (isKnown(model.provider())) {
+                if (KnownProvider.byId(model.provider()).isPresent()) {
                     models.add(model);
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "Ignoring model of unknown provider in notebookchat.models: " + name);
@@ -333,7 +358,7 @@ public class Providers {
             if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
                 throw new NumberFormatException("negative");
             }
-            return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
+            return Seconds.atLeast(Duration.ZERO, seconds);
         } catch (NumberFormatException notSeconds) {
             LOG.log(System.Logger.Level.WARNING, key + " must be a number of seconds, not \"" + value.get() + "\"; using " + fallback.toMillis() / 1000.0);
             return fallback;
@@ -359,79 +384,5 @@ public class Providers {
 
     private static Duration positive(Duration value, Duration fallback) {
         return value.isZero() ? fallback : value;
-    }
-
-    // ---- tracking open answers -------------------------------------------------------------------
-
-    /** Hands out the adapter's streams wrapped, so they can be cancelled when the application stops. */
-    private final class TrackedProvider implements ChatProvider {
-        private final ChatProvider adapter;
-
-        TrackedProvider(ChatProvider adapter) {
-            this.adapter = adapter;
-        }
-
-        @Override
-        public String name() {
-            return adapter.name();
-        }
-
-        @Override
-        public ProviderStream stream(ProviderRequest request, ProviderListener listener) {
-            TrackedStream tracked = new TrackedStream(listener);
-            open.add(tracked);
-            tracked.attach(adapter.stream(request, tracked));
-            return tracked;
-        }
-    }
-
-    /** Forgets itself when the answer ends or is cancelled. */
-    private final class TrackedStream implements ProviderStream, ProviderListener {
-        private final ProviderListener listener;
-        private volatile ProviderStream stream;
-        private volatile boolean cancelled;
-
-        TrackedStream(ProviderListener listener) {
-            this.listener = listener;
-        }
-
-        void attach(ProviderStream adapterStream) {
-            stream = adapterStream;
-            if (cancelled) {
-                adapterStream.cancel();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            open.remove(this);
-            ProviderStream current = stream;
-            if (current != null) {
-                current.cancel();
-            }
-        }
-
-        @Override
-        public void onToken(String text) {
-            listener.onToken(text);
-        }
-
-        @Override
-        public void onComplete(String finishReason, Usage usage) {
-            open.remove(this);
-            listener.onComplete(finishReason, usage);
-        }
-
-        @Override
-        public void onFailure(ProviderFailure failure) {
-            open.remove(this);
-            listener.onFailure(failure);
-        }
-
-        @Override
-        public void onRetry() {
-            listener.onRetry();
-        }
     }
 }

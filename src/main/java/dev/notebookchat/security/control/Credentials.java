@@ -96,6 +96,9 @@ public class Credentials {
      * @throws KeyCipher.Undecryptable when the stored key cannot be read back (the encryption key changed)
      */
     public Optional<String> apiKey(String owner, String provider) {
+        if (refusal(provider).isPresent()) {
+            return Optional.empty(); // none can be stored for it, so none is looked for
+        }
         return find(owner, provider).map(c -> cipher.decrypt(c.ciphertext(), owner, provider));
     }
 

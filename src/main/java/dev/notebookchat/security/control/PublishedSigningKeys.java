@@ -1,5 +1,6 @@
 package dev.notebookchat.security.control;
 
+import dev.notebookchat.platform.Seconds;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -138,7 +139,7 @@ public class PublishedSigningKeys {
         if (url.isEmpty()) {
             return;
         }
-        Duration interval = Duration.ofMillis(Math.max(100, (long) (refreshSeconds * 1000)));
+        Duration interval = Seconds.atLeast(Duration.ofMillis(100), refreshSeconds);
         recheckNanos = Math.min(RECHECK_LIMIT.toNanos(), interval.toNanos());
         HttpClient client = HttpClient.newBuilder()
                 .executor(executor)

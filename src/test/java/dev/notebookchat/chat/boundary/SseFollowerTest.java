@@ -44,7 +44,10 @@ class SseFollowerTest {
 
     final List<String> saved = new ArrayList<>();
     final Turn turn = new Turn("session-1", "answer-1", "What do the sources say?", ASKED, 1000,
-            (id, content, status, reason, usage) -> saved.add(status + " " + reason + " " + content), Runnable::run, t -> { });
+            ending -> {
+                saved.add(ending.status() + " " + ending.finishReason() + " " + ending.content());
+                return CompletableFuture.completedFuture(null);
+            }, t -> { });
     final ManualSink sink = new ManualSink();
     final FakeScheduler scheduler = new FakeScheduler();
     long now;

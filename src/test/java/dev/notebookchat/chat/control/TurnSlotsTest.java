@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,7 +72,7 @@ class TurnSlotsTest {
         assertTrue(slots.running("session-1").isEmpty(), "reserved, not started yet");
 
         Turn turn = new Turn("session-1", "answer-1", "Why?", Instant.EPOCH, 100,
-                (id, content, status, reason, usage) -> { }, Runnable::run, t -> { });
+                ending -> CompletableFuture.completedFuture(null), t -> { });
         slots.started(slot, turn, "notebook-1");
 
         assertEquals(turn, slots.running("session-1").orElseThrow());

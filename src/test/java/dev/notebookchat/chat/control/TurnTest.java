@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.control.Turn.Checkpoint;
+import dev.notebookchat.chat.control.Turn.Ending;
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
@@ -20,10 +21,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -166,7 +169,7 @@ class TurnTest {
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), log.get(5).event());
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), turn.lastEvent());
         assertTrue(turn.ended());
-        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
         assertEquals(List.of(turn), ended);
         assertEquals(0, provider.cancels.get());
     }
@@ -179,7 +182,7 @@ class TurnTest {
 
         assertEquals(List.of("user_message", "ai_message_complete", "complete"), types(turn));
         assertEquals("", ((ChatEvent.AiMessageComplete) turn.eventAt(1).orElseThrow().event()).content());
-        assertEquals(List.of(new Saved("answer-1", "", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
     }
 
     @Test
@@ -190,7 +193,7 @@ class TurnTest {
         turn.onComplete("stop", null);
 
         assertEquals(new ChatEvent.Complete("answer-1", "stop", null, null), turn.lastEvent());
-        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
     }
 
     @Test
@@ -202,7 +205,7 @@ class TurnTest {
 
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1), turn.lastEvent());
         assertEquals("stop", turn.lastEvent().toJson().getString("finish_reason"));
-        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", new Usage(3, 1))), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Hi", Status.complete, "stop", new Usage(3, 1))), store.saved);
     }
 
     @Test
@@ -225,7 +228,7 @@ class TurnTest {
         queued.runAll();
 
         assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), types(turn));
-        assertEquals(List.of(new Saved("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Hi", Status.complete, "stop", Usage.UNKNOWN)), store.saved);
         assertTrue(turn.ended());
         assertEquals(List.of(turn), ended);
     }
@@ -245,7 +248,7 @@ class TurnTest {
                         ProviderFailure.Kind.IN_BAND))),
                 log(turn));
         assertTrue(turn.ended());
-        assertEquals(List.of(new Saved("answer-1", "The sources", Status.error, "error", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "The sources", Status.error, "error", Usage.UNKNOWN)), store.saved);
         assertEquals(List.of(turn), ended);
     }
 
@@ -259,7 +262,7 @@ class TurnTest {
 
         assertEquals(1, provider.cancels.get());
         assertEquals(new ChatEvent.Error("The server is shutting down."), turn.lastEvent());
-        assertEquals(List.of(new Saved("answer-1", "The", Status.error, "error", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "The", Status.error, "error", Usage.UNKNOWN)), store.saved);
     }
 
     @Test
@@ -289,7 +292,7 @@ class TurnTest {
                 new Numbered(1, new ChatEvent.UserMessage(QUESTION, ASKED)),
                 new Numbered(2, new ChatEvent.Token("The sources say ...")),
                 new Numbered(3, new ChatEvent.Error(DATABASE_DOWN))), log(turn));
-        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), store.saved);
         assertTrue(turn.ended());
         assertEquals(List.of(turn), ended);
     }
@@ -308,7 +311,7 @@ class TurnTest {
         assertEquals(List.of("user_message", "token", "token", "ai_message_complete", "complete"), types(turn));
         assertEquals("The sources", ((ChatEvent.AiMessageComplete) log.get(3).event()).content());
         assertEquals(new Numbered(5, new ChatEvent.Complete("answer-1", "stopped", null, null)), log.get(4));
-        assertEquals(List.of(new Saved("answer-1", "The sources", Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "The sources", Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
         assertEquals(List.of(turn), ended);
     }
 
@@ -361,7 +364,7 @@ class TurnTest {
 
         assertEquals(before, log(turn));
         assertEquals("Done", turn.answerSoFar());
-        assertEquals(List.of(new Saved("answer-1", "Done", Status.complete, "stop", new Usage(1, 1))), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Done", Status.complete, "stop", new Usage(1, 1))), store.saved);
         assertEquals(List.of(turn), ended);
     }
 
@@ -390,7 +393,7 @@ class TurnTest {
         assertEquals(List.of("user_message", "token", "token", "ai_message_complete", "complete"), types(turn));
         assertEquals("Hello world!", ((ChatEvent.AiMessageComplete) turn.eventAt(3).orElseThrow().event()).content());
         assertEquals(new ChatEvent.Complete("answer-1", "length", null, null), turn.lastEvent());
-        assertEquals(List.of(new Saved("answer-1", "Hello world!", Status.complete, "length", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Hello world!", Status.complete, "length", Usage.UNKNOWN)), store.saved);
 
         turn.onToken(" more");
         turn.onComplete("stop", Usage.UNKNOWN);
@@ -409,7 +412,7 @@ class TurnTest {
 
         assertEquals(0, provider.cancels.get());
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 2), turn.lastEvent());
-        assertEquals(List.of(new Saved("answer-1", "Helloworld", Status.complete, "stop", new Usage(3, 2))), store.saved);
+        assertEquals(List.of(new Ending("answer-1", "Helloworld", Status.complete, "stop", new Usage(3, 2))), store.saved);
     }
 
     @Test
@@ -550,7 +553,7 @@ class TurnTest {
 
     @Test
     void aFailingEndCallbackStillWakesTheFollowers() {
-        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, store, Runnable::run,
+        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, store.savingOn(Runnable::run),
                 t -> { throw new IllegalStateException("registry gone"); });
         Reader reader = new Reader(turn);
         turn.follow(reader);
@@ -586,7 +589,7 @@ class TurnTest {
         var answer = assertInstanceOf(ChatEvent.AiMessageComplete.class, log.get(log.size() - 2).event());
         assertEquals(tokenText(log), answer.content());
         assertEquals(new ChatEvent.Complete("answer-1", "stopped", null, null), log.get(log.size() - 1).event());
-        assertEquals(List.of(new Saved("answer-1", answer.content(), Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
+        assertEquals(List.of(new Ending("answer-1", answer.content(), Status.stopped, "stopped", Usage.UNKNOWN)), store.saved);
         assertEquals(List.of(turn), ended);
     }
 
@@ -607,21 +610,12 @@ class TurnTest {
     @Test
     void whileTheSaveIsRetriedTheTurnWaitsAndThenCompletesAsUsual() {
         CompletableFuture<Void> saving = new CompletableFuture<>();
-        List<Saved> attempted = new ArrayList<>();
-        Turn.Store retrying = new Turn.Store() {
-            @Override
-            public void end(String answerId, String content, Status status, String finishReason, Usage usage) {
-                throw new AssertionError("the turn asks for the retried save");
-            }
-
-            @Override
-            public CompletableFuture<Void> endEventually(String answerId, String content, Status status, String finishReason,
-                                                         Usage usage, Executor executor) {
-                attempted.add(new Saved(answerId, content, status, finishReason, usage));
-                return saving;
-            }
+        List<Ending> attempted = new ArrayList<>();
+        Function<Ending, CompletionStage<Void>> retrying = ending -> {
+            attempted.add(ending);
+            return saving;
         };
-        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, retrying, Runnable::run, ended::add);
+        Turn turn = new Turn("session-1", "answer-1", QUESTION, ASKED, 1000, retrying, ended::add);
         Reader reader = new Reader(turn);
         turn.follow(reader);
         turn.onToken("The sources say ...");
@@ -637,7 +631,7 @@ class TurnTest {
 
         assertEquals(List.of("user_message", "token", "ai_message_complete", "complete"), types(turn));
         assertEquals(new ChatEvent.Complete("answer-1", "stop", 812, 57), turn.lastEvent());
-        assertEquals(List.of(new Saved("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), attempted);
+        assertEquals(List.of(new Ending("answer-1", "The sources say ...", Status.complete, "stop", new Usage(812, 57))), attempted);
         assertTrue(turn.ended());
         assertEquals(List.of(turn), ended);
         assertEquals(log(turn), reader.read);
@@ -698,9 +692,9 @@ class TurnTest {
     @Test
     void theAnswersOfAllTurnsThatGrewAreSavedInOneWrite() {
         Turn first = turn(1000, Runnable::run);
-        Turn second = new Turn("session-2", "answer-2", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
-        Turn quiet = new Turn("session-3", "answer-3", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
-        Turn over = new Turn("session-4", "answer-4", QUESTION, ASKED, 1000, store, Runnable::run, ended::add);
+        Turn second = new Turn("session-2", "answer-2", QUESTION, ASKED, 1000, store.savingOn(Runnable::run), ended::add);
+        Turn quiet = new Turn("session-3", "answer-3", QUESTION, ASKED, 1000, store.savingOn(Runnable::run), ended::add);
+        Turn over = new Turn("session-4", "answer-4", QUESTION, ASKED, 1000, store.savingOn(Runnable::run), ended::add);
         first.onToken("The notebook");
         second.onToken("Tea");
         over.onToken("Done");
@@ -721,7 +715,7 @@ class TurnTest {
     }
 
     private Turn turn(int maxAnswerCharacters, Executor executor) {
-        return new Turn("session-1", "answer-1", QUESTION, ASKED, maxAnswerCharacters, store, executor, ended::add);
+        return new Turn("session-1", "answer-1", QUESTION, ASKED, maxAnswerCharacters, store.savingOn(executor), ended::add);
     }
 
     private static List<Numbered> log(Turn turn) {
@@ -745,11 +739,9 @@ class TurnTest {
         return new ProviderFailure(ProviderFailure.Kind.IN_BAND, "openai", message);
     }
 
-    record Saved(String answerId, String content, Status status, String finishReason, Usage usage) {
-    }
-
-    static final class RecordingStore implements Turn.Store {
-        final List<Saved> saved = Collections.synchronizedList(new ArrayList<>());
+    /** Where the turns under test save their ends and checkpoints instead of a database. */
+    static final class RecordingStore {
+        final List<Ending> saved = Collections.synchronizedList(new ArrayList<>());
         final List<String> checkpoints = Collections.synchronizedList(new ArrayList<>());
         RuntimeException failure;
         RuntimeException checkpointFailure;
@@ -764,12 +756,14 @@ class TurnTest {
             batch.forEach(checkpoint -> checkpoints.add(checkpoint.answerId() + ":" + checkpoint.content()));
         }
 
-        @Override
-        public void end(String answerId, String content, Status status, String finishReason, Usage usage) {
-            saved.add(new Saved(answerId, content, status, finishReason, usage));
-            if (failure != null) {
-                throw failure;
-            }
+        /** Saves an end in one attempt on {@code executor}; a failure fails the stage. */
+        Function<Ending, CompletionStage<Void>> savingOn(Executor executor) {
+            return ending -> CompletableFuture.runAsync(() -> {
+                saved.add(ending);
+                if (failure != null) {
+                    throw failure;
+                }
+            }, executor);
         }
     }
 

@@ -2,13 +2,14 @@ package dev.notebookchat.provider.control;
 
 import dev.notebookchat.provider.fake.FakeProviderServer;
 import dev.notebookchat.provider.fake.RecordedRequest;
-import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.RecordingListener;
+import dev.notebookchat.unit.PlainRuntimeDelegate;
+import jakarta.ws.rs.BadRequestException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class ProvidersTest {
 
     @BeforeAll
     static void start() throws IOException {
+        PlainRuntimeDelegate.install(); // for the refusals, which are JAX-RS exceptions
         fake = new FakeProviderServer().start(0);
         executor = Executors.newFixedThreadPool(2);
         scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -114,15 +116,50 @@ class ProvidersTest {
                 new ProviderInfo("ollama", "Ollama", false),
                 new ProviderInfo("openrouter", "OpenRouter", true),
                 new ProviderInfo("local", "Local (extractive)", false)), providers.providers());
-        assertFalse(providers.needsKey("ollama"));
-        assertFalse(providers.needsKey("local"));
-        assertTrue(providers.needsKey("mistral"));
         for (ProviderInfo info : providers.providers()) {
-            assertEquals(info.name(), providers.provider(info.name()).name());
+            ModelRef model = new ModelRef(info.name(), "some-model");
+            assertEquals(info.name(), providers.call(model, Optional.of("own-key")).provider().name());
         }
-        assertThrows(IllegalArgumentException.class, () -> providers.provider("cohere"));
-        assertThrows(IllegalArgumentException.class, () -> providers.baseUrl("cohere"));
-        assertFalse(providers.isKnown("cohere"));
+    }
+
+    @Test
+    void aCallToAnUnknownProviderIsRefusedNamingTheKnownOnes() {
+        BadRequestException refused = assertThrows(BadRequestException.class,
+                () -> providers(Map.of()).call(ModelRef.parse("cohere/command-r"), Optional.of("own-key")));
+        assertEquals("Unknown provider 'cohere' in model 'cohere/command-r'. Known providers: openai, anthropic, groq, "
+                + "google, mistral, deepseek, ollama, openrouter, local.", refused.getMessage());
+    }
+
+    @Test
+    void aCallWithoutAnyKeyIsRefusedWhereTheProviderNeedsOne() {
+        BadRequestException refused = assertThrows(BadRequestException.class,
+                () -> providers(Map.of()).call(ModelRef.parse("mistral/mistral-small-latest"), Optional.empty()));
+        assertEquals("No API key for provider 'mistral': add your key in Settings (PUT /api/credentials/mistral) "
+                + "or ask the administrator to configure one.", refused.getMessage());
+        assertNull(providers(Map.of()).call(ModelRef.parse("ollama/llama3.2"), Optional.empty()).apiKey());
+        assertNull(providers(Map.of()).call(ModelRef.parse("local/extractive"), Optional.empty()).apiKey());
+    }
+
+    @Test
+    void aCallSendsTheUsersKeyBeforeTheServersAndTheServersToProvidersThatNeedNone() {
+        Providers providers = providers(Map.of(
+                "notebookchat.providers.openai.api-key", "sk-server",
+                "notebookchat.providers.ollama.api-key", "proxy-key"));
+        assertEquals("sk-own", providers.call(ModelRef.parse("openai/gpt-4o-mini"), Optional.of("sk-own")).apiKey());
+        assertEquals("sk-server", providers.call(ModelRef.parse("openai/gpt-4o-mini"), Optional.empty()).apiKey());
+        assertEquals("proxy-key", providers.call(ModelRef.parse("ollama/llama3.2"), Optional.empty()).apiKey());
+    }
+
+    @Test
+    void aCallCarriesWhereTheProviderLivesAndAsksForTheWholeModelName() {
+        Providers providers = providers(Map.of("notebookchat.providers.openrouter.base-url", "http://127.0.0.1:9955/api/v1"));
+        Providers.Call call = providers.call(ModelRef.parse("openrouter/openai/gpt-4o-mini"), Optional.of("sk-own"));
+        ProviderRequest request = call.request("Be brief.", List.of(new PromptMessage(Role.USER, "Hi")), List.of());
+
+        assertEquals(new ProviderRequest("openai/gpt-4o-mini", URI.create("http://127.0.0.1:9955/api/v1"), "sk-own", "Be brief.",
+                List.of(new PromptMessage(Role.USER, "Hi")), List.of(), true), request);
+        assertEquals("Call[model=openrouter/openai/gpt-4o-mini, baseUrl=http://127.0.0.1:9955/api/v1, apiKey=(hidden), "
+                + "streaming=true]", call.toString());
     }
 
     @Test
@@ -157,16 +194,17 @@ class ProvidersTest {
     @Test
     void nonStreamingModelsAreListedByName() {
         Providers providers = providers(Map.of("notebookchat.models.non-streaming", "openai/o1-pro, ollama/qwen3:0.6b"));
-        assertFalse(providers.streaming(ModelRef.parse("openai/o1-pro")));
-        assertFalse(providers.streaming(ModelRef.parse("ollama/qwen3:0.6b")));
-        assertTrue(providers.streaming(ModelRef.parse("openai/gpt-4o-mini")));
+        assertFalse(providers.call(ModelRef.parse("openai/o1-pro"), Optional.of("k")).streaming());
+        assertFalse(providers.call(ModelRef.parse("ollama/qwen3:0.6b"), Optional.empty()).streaming());
+        assertTrue(providers.call(ModelRef.parse("openai/gpt-4o-mini"), Optional.of("k")).streaming());
     }
 
     @Test
     void answersThroughTheConfiguredProvider() throws Exception {
         Providers providers = providers(Map.of("notebookchat.providers.groq.base-url", fake.root() + "/openai/v1"));
         RecordingListener listener = new RecordingListener();
-        providers.provider("groq").stream(request(providers, "groq", "llama-3.3-70b-versatile"), listener);
+        Providers.Call call = providers.call(ModelRef.parse("groq/llama-3.3-70b-versatile"), Optional.of("test-key"));
+        call.provider().stream(request(call), listener);
 
         assertTrue(listener.awaitTerminal(Duration.ofSeconds(5)));
         assertNull(listener.failure());
@@ -176,36 +214,19 @@ class ProvidersTest {
     }
 
     @Test
-    void stoppingTheApplicationCancelsOpenAnswers() throws Exception {
-        Providers providers = providers(Map.of("notebookchat.providers.ollama.base-url", fake.root().toString()));
-        RecordingListener listener = new RecordingListener();
-        providers.provider("ollama").stream(request(providers, "ollama", "stall-mid/shutdown"), listener);
-        assertTrue(listener.awaitTokens(1, Duration.ofSeconds(5)));
-
-        providers.cancelOpenStreams();
-        int heard = listener.events().size();
-
-        assertTrue(fake.requestsFor("stall-mid/shutdown").get(0).awaitClientClosed(Duration.ofSeconds(5)));
-        Thread.sleep(100);
-        assertEquals(heard, listener.events().size());
-    }
-
-    @Test
     void theLocalProviderAnswersWithoutKeyOrNetwork() throws Exception {
         Providers providers = providers(Map.of("notebookchat.local.token-delay", "0"));
-        ChatProvider local = providers.provider("local");
+        Providers.Call call = providers.call(ModelRef.parse("local/extractive"), Optional.empty());
         RecordingListener listener = new RecordingListener();
-        local.stream(request(providers, "local", "extractive"), listener);
+        call.provider().stream(request(call), listener);
         assertTrue(listener.awaitTerminal(Duration.ofSeconds(5)));
         assertEquals("The context is empty: this notebook has no sources or notes selected. "
                 + "Add a source or a note, or select one for the context.", listener.text());
         assertEquals("stop", listener.finishReason());
-        assertFalse(providers.needsKey("local"));
     }
 
-    private static ProviderRequest request(Providers providers, String provider, String model) {
-        return new ProviderRequest(model, providers.baseUrl(provider), providers.serverKey(provider).orElse("test-key"), "Be brief.",
-                List.of(new PromptMessage(Role.USER, "What does the notebook say?")), List.of(), providers.streaming(new ModelRef(provider, model)));
+    private static ProviderRequest request(Providers.Call call) {
+        return call.request("Be brief.", List.of(new PromptMessage(Role.USER, "What does the notebook say?")), List.of());
     }
 
     private static int closedPort() {
