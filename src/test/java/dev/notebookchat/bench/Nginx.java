@@ -2,6 +2,7 @@ package dev.notebookchat.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,12 @@ final class Nginx implements AutoCloseable {
      * (round-robin when there are several); waits until it accepts.
      */
     static Nginx start(String binary, Path dir, int port, List<Integer> upstreamPorts, int maxStreams) throws IOException, InterruptedException {
+        // A port another process listens on would answer the readiness probe below for an nginx that could not bind it.
+        try (ServerSocket free = new ServerSocket()) {
+            free.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException taken) {
+            throw new IllegalStateException("127.0.0.1:" + port + " is taken, so nginx cannot listen there: " + taken.getMessage());
+        }
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
         String config = config(dir.toAbsolutePath(), port, upstreamPorts, maxStreams);

@@ -1,11 +1,17 @@
 package dev.notebookchat.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +60,17 @@ class NginxTest {
     @Test
     void refusesAConfigurationWithoutUpstream() {
         assertThrows(IllegalArgumentException.class, () -> Nginx.config(Path.of("/tmp/bench/nginx"), 9584, List.of(), 100));
+    }
+
+    @Test
+    void refusesAPortAnotherProcessListensOnInsteadOfTakingItsAnswerForNginxs(@TempDir Path dir) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> Nginx.start("/bin/false", dir, taken.getLocalPort(), List.of(9983), 100));
+            assertTrue(refused.getMessage().startsWith("127.0.0.1:" + taken.getLocalPort() + " is taken, so nginx cannot listen there"),
+                    refused.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("nginx.conf")), "nothing is written or started");
     }
 
     private static String upstream(String config) {
