@@ -2,6 +2,7 @@ package dev.notebookchat.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * nginx relaying the fake provider, as the floor a pure relay reaches on this machine: a plain process
+ * nginx relaying the fake provider, as the floor a pure relay reaches on this machine, or balancing
+ * several servers of the app round-robin: a plain process
  * ({@code nginx -p DIR -c FILE}, in the foreground, never a system service) with a configuration this
  * class writes, started before the measured loads and always stopped after them.
  *
@@ -30,51 +32,20 @@ final class Nginx implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts nginx on 127.0.0.1:{@code port} in front of 127.0.0.1:{@code upstreamPort}; waits until it accepts. */
-    static Nginx start(String binary, Path dir, int port, int upstreamPort, int maxStreams) throws IOException, InterruptedException {
+    /**
+     * Starts nginx on 127.0.0.1:{@code port} in front of 127.0.0.1 at each of {@code upstreamPorts}
+     * (round-robin when there are several); waits until it accepts.
+     */
+    static Nginx start(String binary, Path dir, int port, List<Integer> upstreamPorts, int maxStreams) throws IOException, InterruptedException {
+        // A port another process listens on would answer the readiness probe below for an nginx that could not bind it.
+        try (ServerSocket free = new ServerSocket()) {
+            free.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException taken) {
+            throw new IllegalStateException("127.0.0.1:" + port + " is taken, so nginx cannot listen there: " + taken.getMessage());
+        }
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
-        // Two descriptors per stream (client and upstream) spread over the workers, plus slack.
-        int connections = 2 * maxStreams + 1024;
-        String config = """
-                # Written by the benchmark for each run.
-                daemon off;
-                master_process on;
-                worker_processes auto;
-                worker_rlimit_nofile %1$d;
-                pid %2$s/nginx.pid;
-                error_log %2$s/logs/error.log warn;
-                events {
-                    worker_connections %1$d;
-                    multi_accept on;
-                }
-                http {
-                    access_log off;
-                    client_body_temp_path %2$s/temp/body;
-                    proxy_temp_path %2$s/temp/proxy;
-                    fastcgi_temp_path %2$s/temp/fastcgi;
-                    uwsgi_temp_path %2$s/temp/uwsgi;
-                    scgi_temp_path %2$s/temp/scgi;
-                    tcp_nodelay on;
-                    keepalive_requests 100000;
-                    upstream fake {
-                        server 127.0.0.1:%3$d;
-                        keepalive 1024;
-                        keepalive_requests 100000;
-                    }
-                    server {
-                        listen 127.0.0.1:%4$d backlog=%5$d;
-                        location / {
-                            proxy_pass http://fake;
-                            proxy_http_version 1.1;
-                            proxy_set_header Connection "";
-                            proxy_buffering off;
-                            proxy_request_buffering off;
-                            proxy_read_timeout 3600s;
-                        }
-                    }
-                }
-                """.formatted(connections, dir.toAbsolutePath(), upstreamPort, port, Math.max(511, maxStreams));
+        String config = config(dir.toAbsolutePath(), port, upstreamPorts, maxStreams);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, config, StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(binary, "-p", dir.toAbsolutePath() + "/", "-c", file.toAbsolutePath().toString())
@@ -99,6 +70,57 @@ final class Nginx implements AutoCloseable {
         }
         nginx.close();
         throw new IllegalStateException("nginx did not listen on " + port + " within 10 s: " + readQuietly(dir.resolve("logs/error.log")));
+    }
+
+    /** The whole configuration: one {@code upstream} of all the ports, each request to the next in turn (nginx's default). */
+    static String config(Path dir, int port, List<Integer> upstreamPorts, int maxStreams) {
+        if (upstreamPorts.isEmpty()) {
+            throw new IllegalArgumentException("nginx needs at least one upstream");
+        }
+        StringBuilder servers = new StringBuilder();
+        for (int upstream : upstreamPorts) {
+            servers.append("        server 127.0.0.1:").append(upstream).append(";\n");
+        }
+        // Two descriptors per stream (client and upstream) spread over the workers, plus slack.
+        int connections = 2 * maxStreams + 1024;
+        return """
+                # Written by the benchmark for each run.
+                daemon off;
+                master_process on;
+                worker_processes auto;
+                worker_rlimit_nofile %1$d;
+                pid %2$s/nginx.pid;
+                error_log %2$s/logs/error.log warn;
+                events {
+                    worker_connections %1$d;
+                    multi_accept on;
+                }
+                http {
+                    access_log off;
+                    client_body_temp_path %2$s/temp/body;
+                    proxy_temp_path %2$s/temp/proxy;
+                    fastcgi_temp_path %2$s/temp/fastcgi;
+                    uwsgi_temp_path %2$s/temp/uwsgi;
+                    scgi_temp_path %2$s/temp/scgi;
+                    tcp_nodelay on;
+                    keepalive_requests 100000;
+                    upstream relayed {
+                %3$s        keepalive 1024;
+                        keepalive_requests 100000;
+                    }
+                    server {
+                        listen 127.0.0.1:%4$d backlog=%5$d;
+                        location / {
+                            proxy_pass http://relayed;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_buffering off;
+                            proxy_request_buffering off;
+                            proxy_read_timeout 3600s;
+                        }
+                    }
+                }
+                """.formatted(connections, dir, servers, port, Math.max(511, maxStreams));
     }
 
     /** The nginx binary: {@code benchmark.nginx} if set, else {@code nginx} on the PATH or in /usr/sbin; null if none. */

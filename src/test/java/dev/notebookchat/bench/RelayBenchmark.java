@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The relay benchmark: the app's streaming path beside the floor a pure relay reaches on this machine,
@@ -45,7 +46,11 @@ import java.util.function.IntFunction;
  * each turn is fixed in advance, and times are measured from it, so queueing in front of a saturated
  * relay shows in the figures instead of slowing the load down.
  *
- * <p>Loads, each run through nginx first and then through the app:
+ * <p>Relays ({@code benchmark.targets}): {@code nginx}, the floor; {@code app}, the benchmark's Liberty
+ * server; {@code app2}, two servers of the runnable jar behind nginx balancing them round-robin, on one
+ * PostgreSQL and one Redis (see {@link TwoServers}).
+ *
+ * <p>Loads, each run through every relay in turn:
  * <ul>
  *   <li>{@code rate}: turns of 5 tokens sent at once, started at a fixed rate (50, 100, 200, 400/s);</li>
  *   <li>{@code streams}: that many streams open at once, 20 tokens/s each;</li>
@@ -55,7 +60,8 @@ import java.util.function.IntFunction;
  * Per token, latency is its arrival minus the send time the fake stamped in it ({@code paced-…}
  * scenarios); per turn, added time to first token is from its scheduled start to its first token (the
  * fake sends the first token as soon as it has read the request). CPU comes from {@code /proc}: the
- * server's JVM as a whole for the app, nginx's worker processes for nginx.
+ * server's JVM as a whole for the app, both servers' JVMs summed for app2 (not the nginx in front of
+ * them), nginx's worker processes for nginx.
  *
  * <p>Run by {@code mvn -Pbenchmark verify} (see README, "Benchmark"). Never asserts on time; exit code 1
  * (and a {@code FAILED} file) only when it could not run or, unless allowed, a stream failed.
@@ -68,6 +74,15 @@ public final class RelayBenchmark {
     private static final JsonReaderFactory JSON_IN = Json.createReaderFactory(Map.of());
     private static final int PREPARATION_LANES = 8;
     private static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * One relay under load: where the client sends its requests, the users it signs in as (app: token,
+     * notebook id), the processes whose CPU is measured and those whose memory, threads and files are
+     * summed, and the heap (null when not measured).
+     */
+    record Target(String name, RelayProbe.Via via, URI base, List<String[]> clients, Supplier<List<Long>> measured,
+                  Supplier<List<Long>> watched, ServerHeap heap) {
+    }
 
     /** One load: {@code turns} turns of fake scenario {@code scenario}, started {@code rate} per second. */
     record Load(String kind, int level, String scenario, int turns, double rate, int tokensPerTurn) {
@@ -89,7 +104,6 @@ public final class RelayBenchmark {
     private final ScheduledExecutorService timer;
     private final ScheduledExecutorService sampler;
     private final HttpClient http;
-    private final List<String[]> clients = new ArrayList<>(); // token, notebook id
     private final Duration streamTimeout;
     private final List<String> notes = new ArrayList<>();
 
@@ -154,6 +168,15 @@ public final class RelayBenchmark {
 
     RelayReport run() throws Exception {
         List<String> targets = list(p.getProperty("benchmark.targets", "nginx,app"));
+        for (String target : targets) {
+            if (!List.of("nginx", "app", "app2").contains(target)) {
+                throw new IllegalArgumentException("benchmark.targets: " + target + " is none of nginx, app, app2");
+            }
+        }
+        if (targets.contains("app2") && !"postgresql".equals(p.getProperty("benchmark.database", "h2"))) {
+            throw new IllegalArgumentException("The target app2 (two servers behind nginx) needs the database they share: "
+                    + "add -Dbenchmark.database=postgresql");
+        }
         List<Load> loads = loads();
         int maxStreams = loads.stream().mapToInt(l -> "rate".equals(l.kind()) ? (int) Math.ceil(l.rate()) : l.level()).max().orElse(1);
         int fakePort = integer("benchmark.fake.port", 9983, 1, 65535);
@@ -161,18 +184,28 @@ public final class RelayBenchmark {
         FakeProviderServer fake = null;
         Nginx nginx = null;
         ServerHeap heap = null;
+        TwoServers two = null;
         try {
             // A backlog for every connection that may arrive at once, so a full queue never looks like latency.
             fake = new FakeProviderServer().start(fakePort, Math.max(1024, 2 * maxStreams));
             log("Fake provider on " + fake.root());
+            String binary = Nginx.binary(p.getProperty("benchmark.nginx", ""));
+            if (binary == null && (targets.contains("nginx") || targets.contains("app2"))) {
+                throw new IllegalStateException("nginx is not installed: apt-get install -y nginx-light, or -Dbenchmark.nginx=/path/to/nginx, "
+                        + "or -Dbenchmark.targets=app to measure the app alone");
+            }
+            Map<String, Target> relays = new TreeMap<>();
+            int users = integer("benchmark.users", 50, 1, 1000);
             if (targets.contains("nginx")) {
-                String binary = Nginx.binary(p.getProperty("benchmark.nginx", ""));
-                if (binary == null) {
-                    throw new IllegalStateException("nginx is not installed: apt-get install -y nginx-light, or -Dbenchmark.nginx=/path/to/nginx, "
-                            + "or -Dbenchmark.targets=app to measure the app alone");
-                }
-                nginx = Nginx.start(binary, output.resolve("nginx"), nginxPort, fakePort, maxStreams);
+                nginx = Nginx.start(binary, output.resolve("nginx"), nginxPort, List.of(fakePort), maxStreams);
                 log("nginx " + nginx.masterPid() + " on 127.0.0.1:" + nginxPort + ", workers " + nginx.workerPids());
+                Nginx floor = nginx;
+                relays.put("nginx", new Target("nginx", RelayProbe.Via.NGINX, URI.create("http://127.0.0.1:" + nginxPort + "/"), List.of(),
+                        floor::workerPids, () -> {
+                            List<Long> all = new ArrayList<>(floor.workerPids());
+                            all.add(floor.masterPid());
+                            return all;
+                        }, null));
             }
             ServerProcess server = null;
             if (targets.contains("app")) {
@@ -185,7 +218,16 @@ public final class RelayBenchmark {
                 }
                 log("Server process " + server.pid());
                 heap = ServerHeap.connect(pathOrNull(p.getProperty("benchmark.server.jmx-address-file", "")));
-                prepareClients(integer("benchmark.users", 50, 1, 1000));
+                long pid = server.pid();
+                relays.put("app", new Target("app", RelayProbe.Via.APP, base, prepareClients(base, users),
+                        () -> List.of(pid), () -> List.of(pid), heap));
+            }
+            if (targets.contains("app2")) {
+                log("Starting two servers of the runnable jar behind nginx (PostgreSQL, Redis "
+                        + p.getProperty("benchmark.redis-url", "redis://127.0.0.1:6379/5") + ")");
+                two = TwoServers.start(p, binary, output, integer("benchmark.app2.port", 9585, 1, 65530), maxStreams);
+                relays.put("app2", new Target("app2", RelayProbe.Via.APP, two.base(), prepareClients(two.base(), users),
+                        two::pids, two::pids, two.heap()));
             }
             int warmup = integer("benchmark.warmup-turns", 300, 0, 10_000);
             if (warmup > 0) {
@@ -193,11 +235,7 @@ public final class RelayBenchmark {
                 Load load = new Load("warmup", 50, "paced-5-0", warmup, 50, 5);
                 for (String target : targets) {
                     log("Warm-up through " + target + ": " + warmup + " turns at 50/s");
-                    if ("nginx".equals(target)) {
-                        runLoad(load, RelayProbe.Via.NGINX, nginx, null, null);
-                    } else {
-                        runLoad(load, RelayProbe.Via.APP, null, server, heap);
-                    }
+                    runLoad(load, relays.get(target));
                 }
                 fake.reset();
             }
@@ -205,15 +243,13 @@ public final class RelayBenchmark {
             List<RelayReport.Row> rows = new ArrayList<>();
             for (Load load : loads) {
                 for (String target : targets) {
-                    RelayReport.Row row = "nginx".equals(target)
-                            ? runLoad(load, RelayProbe.Via.NGINX, nginx, null, null)
-                            : runLoad(load, RelayProbe.Via.APP, null, server, heap);
+                    RelayReport.Row row = runLoad(load, relays.get(target));
                     rows.add(row);
                     log(row.progressLine());
                     fake.reset(); // it records every request; nothing here needs them
                 }
             }
-            RelayReport report = new RelayReport(machine(server, loadBefore), settings(), notes, rows);
+            RelayReport report = new RelayReport(machine(server, two, loadBefore), settings(), notes, rows);
             System.out.println();
             System.out.print(report.consoleTable());
             report.write(output);
@@ -222,6 +258,9 @@ public final class RelayBenchmark {
         } finally {
             if (heap != null) {
                 heap.close();
+            }
+            if (two != null) {
+                two.close();
             }
             if (nginx != null) {
                 nginx.close();
@@ -271,11 +310,11 @@ public final class RelayBenchmark {
     }
 
     /** One load through one relay, with that relay's processes watched from the first scheduled start to the last stream's end. */
-    private RelayReport.Row runLoad(Load load, RelayProbe.Via via, Nginx nginx, ServerProcess server, ServerHeap heap) throws Exception {
-        List<String> sessions = via == RelayProbe.Via.APP ? createSessions(load.turns()) : List.of();
-        java.util.function.Supplier<List<Long>> pids = via == RelayProbe.Via.APP ? () -> List.of(server.pid()) : nginx::workerPids;
-        java.util.function.Supplier<List<Long>> allPids = via == RelayProbe.Via.APP ? pids
-                : () -> { List<Long> all = new ArrayList<>(nginx.workerPids()); all.add(nginx.masterPid()); return all; };
+    private RelayReport.Row runLoad(Load load, Target target) throws Exception {
+        List<String> sessions = target.via() == RelayProbe.Via.APP ? createSessions(target, load.turns()) : List.of();
+        Supplier<List<Long>> pids = target.measured();
+        Supplier<List<Long>> allPids = target.watched();
+        ServerHeap heap = target.heap();
         long ticks = clockTicks();
         Queue<RelayProbe.Result> results = new ConcurrentLinkedQueue<>();
         AtomicInteger open = new AtomicInteger();
@@ -304,7 +343,7 @@ public final class RelayBenchmark {
             long due = start + (long) (i * 1e9 / load.rate());
             timer.schedule(() -> {
                 open.incrementAndGet();
-                stream(via, load, n, due, sessions.isEmpty() ? null : sessions.get(n)).whenComplete((result, failure) -> {
+                stream(target, load, n, due, sessions.isEmpty() ? null : sessions.get(n)).whenComplete((result, failure) -> {
                     open.decrementAndGet();
                     results.add(result);
                     streams[n].complete(null);
@@ -315,7 +354,7 @@ public final class RelayBenchmark {
         try {
             CompletableFuture.allOf(streams).get(expected + streamTimeout.toSeconds() + 60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(load.label() + " via " + via + " did not finish although every stream has a timeout", e);
+            throw new IllegalStateException(load.label() + " via " + target.name() + " did not finish although every stream has a timeout", e);
         }
         sampling.cancel(false);
         sampler.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -324,21 +363,21 @@ public final class RelayBenchmark {
         long wall = System.nanoTime() - start;
         long benchCpu = benchCpuNanos() - benchCpuBefore;
         double cpuMillis = before.cpuNanos() < 0 || after.cpuNanos() < 0 ? -1 : (after.cpuNanos() - before.cpuNanos()) / 1e6;
-        return RelayReport.Row.of(load, via == RelayProbe.Via.APP ? "app" : "nginx", results, cpuMillis, wall / 1e9,
+        return RelayReport.Row.of(load, target.name(), results, cpuMillis, wall / 1e9,
                 100.0 * benchCpu / wall, peaks, load.kind().equals("ramp") ? series : List.of(), ProcTotals.loadAverage());
     }
 
-    private CompletableFuture<RelayProbe.Result> stream(RelayProbe.Via via, Load load, int n, long scheduled, String sessionId) {
-        RelayProbe probe = new RelayProbe(via, scheduled);
+    private CompletableFuture<RelayProbe.Result> stream(Target target, Load load, int n, long scheduled, String sessionId) {
+        RelayProbe probe = new RelayProbe(target.via(), scheduled);
         HttpRequest request;
-        if (via == RelayProbe.Via.APP) {
-            String[] client = clients.get(n % clients.size());
+        if (target.via() == RelayProbe.Via.APP) {
+            String[] client = target.clients().get(n % target.clients().size());
             String body = JSON_OUT.createObjectBuilder()
                     .add("session_id", sessionId)
                     .add("message", QUESTION)
                     .add("model_override", "openai/" + load.scenario() + "/c" + n)
                     .build().toString();
-            request = HttpRequest.newBuilder(base.resolve("api/chat/execute/stream"))
+            request = HttpRequest.newBuilder(target.base().resolve("api/chat/execute/stream"))
                     .header("Authorization", "Bearer " + client[0])
                     .header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream")
@@ -352,7 +391,7 @@ public final class RelayBenchmark {
                     .add("stream", true)
                     .add("messages", Json.createArrayBuilder().add(Json.createObjectBuilder().add("role", "user").add("content", QUESTION)))
                     .build().toString();
-            request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + integer("benchmark.nginx.port", 9584, 1, 65535) + "/v1/chat/completions"))
+            request = HttpRequest.newBuilder(target.base().resolve("v1/chat/completions"))
                     .header("Authorization", "Bearer " + FAKE_KEY)
                     .header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream")
@@ -402,32 +441,32 @@ public final class RelayBenchmark {
         throw new IllegalStateException("The server at " + base + " did not become ready: " + last);
     }
 
-    private void prepareClients(int count) throws Exception {
-        log("Preparing " + count + " users, each with a notebook and a source");
-        clients.addAll(inLanes(count, number -> {
+    private List<String[]> prepareClients(URI base, int count) throws Exception {
+        log("Preparing " + count + " users at " + base + ", each with a notebook and a source");
+        return inLanes(count, number -> {
             String username = "relay-" + runId + "-" + number;
-            return post("api/auth/dev-token", null, JSON_OUT.createObjectBuilder().add("username", username).build(), 201, 200)
+            return post(base, "api/auth/dev-token", null, JSON_OUT.createObjectBuilder().add("username", username).build(), 201, 200)
                     .thenCompose(login -> {
                         String token = login.getString("token");
-                        return post("api/notebooks", token, JSON_OUT.createObjectBuilder().add("name", "Coffee " + number).build(), 201, 201)
-                                .thenCompose(notebook -> post("api/notebooks/" + notebook.getString("id") + "/sources", token,
+                        return post(base, "api/notebooks", token, JSON_OUT.createObjectBuilder().add("name", "Coffee " + number).build(), 201, 201)
+                                .thenCompose(notebook -> post(base, "api/notebooks/" + notebook.getString("id") + "/sources", token,
                                         JSON_OUT.createObjectBuilder().add("title", StreamingBenchmark.SOURCE_TITLE)
                                                 .add("content", StreamingBenchmark.SOURCE).build(), 201, 201)
                                         .thenApply(source -> new String[] {token, notebook.getString("id")}));
                     });
-        }));
+        });
     }
 
-    private List<String> createSessions(int count) throws Exception {
+    private List<String> createSessions(Target target, int count) throws Exception {
         return inLanes(count, i -> {
-            String[] client = clients.get(i % clients.size());
-            return post("api/chat/sessions", client[0],
+            String[] client = target.clients().get(i % target.clients().size());
+            return post(target.base(), "api/chat/sessions", client[0],
                     JSON_OUT.createObjectBuilder().add("notebook_id", client[1]).add("title", "relay").build(), 201, 201)
                     .thenApply(session -> session.getString("id"));
         });
     }
 
-    private CompletableFuture<JsonObject> post(String path, String token, JsonObject body, int expected, int alsoFine) {
+    private CompletableFuture<JsonObject> post(URI base, String path, String token, JsonObject body, int expected, int alsoFine) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
@@ -475,12 +514,13 @@ public final class RelayBenchmark {
 
     // ---- facts for the report -------------------------------------------------------------------
 
-    private Map<String, String> machine(ServerProcess server, String loadBefore) {
+    private Map<String, String> machine(ServerProcess server, TwoServers two, String loadBefore) {
         Map<String, String> machine = new TreeMap<>();
         machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("benchmark java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("server java", server == null ? "-" : server.javaCommand());
+        machine.put("app2 servers java", two == null ? "-" : two.javaCommand());
         machine.put("load average at start", loadBefore);
         machine.put("load average at end", ProcTotals.loadAverage());
         machine.put("open-file limit of the benchmark JVM", Long.toString(openFileLimit()));

@@ -3,6 +3,7 @@ package dev.notebookchat.bench;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.json.JsonWriterFactory;
 import jakarta.json.stream.JsonGenerator;
 
@@ -166,7 +167,7 @@ final class RelayReport {
 
     String markdown() {
         StringBuilder md = new StringBuilder("# Relay benchmark: the app beside nginx\n\n");
-        md.append("Both relay the same fake provider (paced, stamped tokens) on this machine, in the same run; "
+        md.append("All relay the same fake provider (paced, stamped tokens) on this machine, in the same run; "
                 + "the load client and the fake share one JVM on the same cores, so the machine's load is part of every figure.\n\n");
         md.append("| machine | |\n|---|---|\n");
         machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -177,11 +178,13 @@ final class RelayReport {
                 + "- **CPU**: from `/proc`, from the first scheduled start to the last stream's end: user + system time from `stat` "
                 + "(10 ms ticks, ended threads included) for the app; the scheduler's run time from `schedstat` (nanoseconds) for each "
                 + "single-threaded nginx worker. "
-                + "App: the whole server JVM (request handling, database, GC, JIT). nginx: its worker processes (the master only supervises). "
+                + "App: the whole server JVM (request handling, database, GC, JIT). app2: two servers of the runnable jar on one PostgreSQL, "
+                + "running turns shared through Redis, behind nginx balancing them round-robin; both JVMs summed, "
+                + "not the nginx in front of them nor Redis. nginx: its worker processes (the master only supervises). "
                 + "Nothing is subtracted; per turn = CPU / turns started, per token = CPU / tokens received.\n"
                 + "- **client+fake CPU**: this JVM (load client and fake provider) over the same time, 100 % = one core.\n"
-                + "- Resources: most seen in one-second samples; app heap over the server's local JMX connector; "
-                + "RSS, threads and open files summed over the relay's processes (nginx: master and workers).\n\n");
+                + "- Resources: most seen in one-second samples; app heap over the server's local JMX connector (app2: both servers' summed); "
+                + "RSS, threads and open files summed over the relay's processes (nginx: master and workers; app2: both JVMs).\n\n");
         for (String note : notes) {
             md.append("> ").append(note).append("\n\n");
         }
@@ -203,22 +206,18 @@ final class RelayReport {
                     .append(fmt(r.wallSeconds())).append(" | ").append(fmt(r.benchCpuPercent())).append(" | ")
                     .append(r.loadAverageAfter()).append(" |\n");
         }
-        md.append("\n## App / nginx\n\n| load | TTFT p50 | TTFT p99 | token p50 | token p99 | CPU per turn | CPU per token |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
-        for (Row app : rows) {
-            if (!"app".equals(app.relay())) {
+        md.append("\n## Relay / nginx\n\n| load | relay | TTFT p50 | TTFT p99 | token p50 | token p99 | CPU per turn | CPU per token |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Row relay : rows) {
+            Optional<Ratios> ratios = ratios(relay);
+            if (ratios.isEmpty()) {
                 continue;
             }
-            Optional<Row> floor = rows.stream().filter(r -> "nginx".equals(r.relay()) && r.load().equals(app.load())).findFirst();
-            if (floor.isEmpty()) {
-                continue;
-            }
-            Row n = floor.get();
-            md.append("| ").append(app.load().label()).append(" | ").append(ratio(app.ttft().p50(), n.ttft().p50())).append(" | ")
-                    .append(ratio(app.ttft().p99(), n.ttft().p99())).append(" | ").append(ratio(app.token().p50(), n.token().p50()))
-                    .append(" | ").append(ratio(app.token().p99(), n.token().p99())).append(" | ")
-                    .append(ratio(app.cpuPerTurnMillis(), n.cpuPerTurnMillis())).append(" | ")
-                    .append(ratio(app.cpuPerTokenMicros(), n.cpuPerTokenMicros())).append(" |\n");
+            Ratios r = ratios.get();
+            md.append("| ").append(relay.load().label()).append(" | ").append(relay.relay()).append(" | ").append(times(r.ttftP50()))
+                    .append(" | ").append(times(r.ttftP99())).append(" | ").append(times(r.tokenP50())).append(" | ")
+                    .append(times(r.tokenP99())).append(" | ").append(times(r.cpuPerTurn())).append(" | ")
+                    .append(times(r.cpuPerToken())).append(" |\n");
         }
         md.append("\n## Resources (most seen)\n\n| load | relay | open streams | RSS MiB | threads | open files | heap used MiB | heap committed MiB |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|\n");
@@ -278,7 +277,7 @@ final class RelayReport {
                         .add("heap_used", x.heapUsed()).add("heap_committed", x.heapCommitted()));
             }
             Peaks p = r.peaks();
-            all.add(Json.createObjectBuilder()
+            JsonObjectBuilder row = Json.createObjectBuilder()
                     .add("kind", r.load().kind()).add("level", r.load().level()).add("label", r.load().label())
                     .add("fake_scenario", r.load().scenario()).add("rate_per_second", r.load().rate())
                     .add("relay", r.relay()).add("turns", r.turns()).add("ok", r.ok()).add("errors", errors)
@@ -289,13 +288,22 @@ final class RelayReport {
                     .add("peaks", Json.createObjectBuilder().add("open_streams", p.openStreams).add("rss_kb", p.rssKb)
                             .add("threads", p.threads).add("open_files", p.openFiles).add("heap_used", p.heapUsed)
                             .add("heap_committed", p.heapCommitted))
-                    .add("series", series));
+                    .add("series", series);
+            ratios(r).ifPresent(x -> row.add("vs_nginx", Json.createObjectBuilder().add("ttft_p50", number(x.ttftP50()))
+                    .add("ttft_p99", number(x.ttftP99())).add("token_p50", number(x.tokenP50())).add("token_p99", number(x.tokenP99()))
+                    .add("cpu_per_turn", number(x.cpuPerTurn())).add("cpu_per_token", number(x.cpuPerToken()))));
+            all.add(row);
         }
         root.add("machine", m).add("settings", s).add("notes", n).add("results", all);
         JsonWriterFactory pretty = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
         StringWriter out = new StringWriter();
         pretty.createWriter(out).writeObject(root.build());
         return out + "\n";
+    }
+
+    /** A ratio that could not be computed is null, not a number. */
+    private static JsonValue number(double ratio) {
+        return ratio < 0 ? JsonValue.NULL : Json.createValue(ratio);
     }
 
     private static JsonObjectBuilder percentiles(Percentiles p) {
@@ -308,8 +316,12 @@ final class RelayReport {
     private static final int PANEL_H = 420;
     private static final Color APP = new Color(0xC0392B);
     private static final Color NGINX = new Color(0x2471A3);
+    private static final Color APP2 = new Color(0x1E8449);
 
-    /** Two panels, log-scale milliseconds: TTFT against turns per second; per-token latency against open streams. */
+    /**
+     * Two panels, log-scale milliseconds: TTFT against turns per second; per-token latency against open
+     * streams. One colour per relay in the run (app, app2, nginx), p50 solid, p99 dashed.
+     */
     BufferedImage plot() {
         System.setProperty("java.awt.headless", "true");
         BufferedImage image = new BufferedImage(2 * PANEL_W, PANEL_H, BufferedImage.TYPE_INT_RGB);
@@ -370,11 +382,21 @@ final class RelayReport {
             int x = xOf(i, levels.size(), left, right);
             g.drawString(Integer.toString(levels.get(i)), x - 10, bottom + 16);
         }
-        String[][] series = {{"app", "p50"}, {"app", "p99"}, {"nginx", "p50"}, {"nginx", "p99"}};
+        List<String[]> series = new ArrayList<>();
+        for (String relay : List.of("app", "app2", "nginx")) {
+            if (rows.stream().anyMatch(r -> relay.equals(r.relay()))) {
+                series.add(new String[] {relay, "p50"});
+                series.add(new String[] {relay, "p99"});
+            }
+        }
         int legendY = bottom + 36;
         int legendX = left;
         for (String[] s : series) {
-            Color color = "app".equals(s[0]) ? APP : NGINX;
+            Color color = switch (s[0]) {
+                case "app" -> APP;
+                case "app2" -> APP2;
+                default -> NGINX;
+            };
             boolean dashed = "p99".equals(s[1]);
             g.setColor(color);
             g.setStroke(dashed ? new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0) : new BasicStroke(2));
@@ -400,7 +422,7 @@ final class RelayReport {
             g.drawLine(legendX, legendY - 4, legendX + 24, legendY - 4);
             g.setStroke(new BasicStroke(1));
             g.drawString(s[0] + " " + s[1], legendX + 28, legendY);
-            legendX += 110;
+            legendX += series.size() > 4 ? 80 : 110;
         }
         g.setStroke(new BasicStroke(1));
     }
@@ -422,7 +444,26 @@ final class RelayReport {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
-    private static String ratio(double app, double nginx) {
-        return app < 0 || nginx <= 0 ? "-" : String.format(Locale.ROOT, "%.1fx", app / nginx);
+    /** A relay's figures divided by nginx's for the same load; -1 where either is missing. */
+    record Ratios(double ttftP50, double ttftP99, double tokenP50, double tokenP99, double cpuPerTurn, double cpuPerToken) {
+    }
+
+    /** Empty for nginx itself and for a load nginx did not run. */
+    Optional<Ratios> ratios(Row relay) {
+        if ("nginx".equals(relay.relay())) {
+            return Optional.empty();
+        }
+        return rows.stream().filter(r -> "nginx".equals(r.relay()) && r.load().equals(relay.load())).findFirst()
+                .map(n -> new Ratios(ratio(relay.ttft().p50(), n.ttft().p50()), ratio(relay.ttft().p99(), n.ttft().p99()),
+                        ratio(relay.token().p50(), n.token().p50()), ratio(relay.token().p99(), n.token().p99()),
+                        ratio(relay.cpuPerTurnMillis(), n.cpuPerTurnMillis()), ratio(relay.cpuPerTokenMicros(), n.cpuPerTokenMicros())));
+    }
+
+    private static double ratio(double relay, double nginx) {
+        return relay < 0 || nginx <= 0 ? -1 : relay / nginx;
+    }
+
+    private static String times(double ratio) {
+        return ratio < 0 ? "-" : String.format(Locale.ROOT, "%.1fx", ratio);
     }
 }

@@ -2,6 +2,7 @@ package dev.notebookchat.operations;
 
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.EventStream;
+import dev.notebookchat.it.JarServer;
 import jakarta.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

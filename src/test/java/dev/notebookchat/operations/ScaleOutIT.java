@@ -3,6 +3,7 @@ package dev.notebookchat.operations;
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Await;
 import dev.notebookchat.it.EventStream;
+import dev.notebookchat.it.JarServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -21,12 +22,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,31 +79,17 @@ class ScaleOutIT {
         int base = Integer.getInteger("it.scale-out.port", 9180);
         redisPort = base;
         startRedis();
-        Path data = JarServer.build().resolve("scale-out-data");
-        JarServer.deleteTree(data);
-        Files.createDirectories(data);
-        // Both servers start at once, so the keys they share are made here, not raced for by two first starts.
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        Path devLoginKey = data.resolve("dev-login-private-key.pem");
-        Files.writeString(devLoginKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        Files.setPosixFilePermissions(devLoginKey, PosixFilePermissions.fromString("rw-------"));
-        byte[] cryptoKey = new byte[32];
-        new SecureRandom().nextBytes(cryptoKey);
-        Map<String, String> settings = Map.ofEntries(
-                Map.entry("NOTEBOOKCHAT_CRYPTO_KEY", Base64.getEncoder().encodeToString(cryptoKey)),
-                Map.entry("NOTEBOOKCHAT_DATA_DIR", data.toAbsolutePath().toString()),
-                Map.entry("NOTEBOOKCHAT_DB_URL", url),
-                Map.entry("NOTEBOOKCHAT_DB_USER", "postgres"),
-                Map.entry("NOTEBOOKCHAT_DB_PASSWORD", ""),
-                Map.entry("NOTEBOOKCHAT_DEV_LOGIN", "true"),
-                Map.entry("NOTEBOOKCHAT_LOCAL_TOKEN_DELAY", TOKEN_DELAY),
-                Map.entry("NOTEBOOKCHAT_CHAT_CHECKPOINT_INTERVAL", "0.3"),
-                Map.entry("NOTEBOOKCHAT_STREAM_HEARTBEAT", "1"),
-                Map.entry("NOTEBOOKCHAT_INSTANCE_LEASE", LEASE),
-                Map.entry("NOTEBOOKCHAT_TURNS_REDIS_URL", "redis://127.0.0.1:" + redisPort));
+        Map<String, String> settings = new HashMap<>(JarServer.sharedData(JarServer.build().resolve("scale-out-data")));
+        settings.putAll(Map.of(
+                "NOTEBOOKCHAT_DB_URL", url,
+                "NOTEBOOKCHAT_DB_USER", "postgres",
+                "NOTEBOOKCHAT_DB_PASSWORD", "",
+                "NOTEBOOKCHAT_DEV_LOGIN", "true",
+                "NOTEBOOKCHAT_LOCAL_TOKEN_DELAY", TOKEN_DELAY,
+                "NOTEBOOKCHAT_CHAT_CHECKPOINT_INTERVAL", "0.3",
+                "NOTEBOOKCHAT_STREAM_HEARTBEAT", "1",
+                "NOTEBOOKCHAT_INSTANCE_LEASE", LEASE,
+                "NOTEBOOKCHAT_TURNS_REDIS_URL", "redis://127.0.0.1:" + redisPort));
         a = new JarServer("scale-out-a", base + 1, base + 2, settings);
         b = new JarServer("scale-out-b", base + 3, base + 4, settings);
         // Started together: one migrates the schema while the other waits for Flyway's lock.

@@ -1,6 +1,4 @@
-package dev.notebookchat.operations;
-
-import dev.notebookchat.it.Api;
+package dev.notebookchat.it;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,7 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +22,13 @@ import java.util.stream.Stream;
 /**
  * One server of the runnable jar ({@code target/notebookchat.jar}), started with {@code java -jar} as
  * an operator would, its settings from the environment only; nothing of the integration tests' own
- * server (its database, its dev login) reaches it.
+ * server (its database, its dev login) reaches it. The integration tests of the jar and of several
+ * servers use it, and so does the relay benchmark for its two-server target.
  */
-final class JarServer {
+public final class JarServer {
 
     /** Extracting the jar and starting a server on a busy 2-core machine. */
-    static final Duration START = Duration.ofMinutes(10);
+    public static final Duration START = Duration.ofMinutes(10);
 
     private final String name;
     private final int httpPort;
@@ -38,7 +42,7 @@ final class JarServer {
      * @param name     names its folder and log under the build directory
      * @param settings environment variables on top of the ports and the extract folder
      */
-    JarServer(String name, int httpPort, int httpsPort, Map<String, String> settings) {
+    public JarServer(String name, int httpPort, int httpsPort, Map<String, String> settings) {
         this.name = name;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
@@ -48,20 +52,20 @@ final class JarServer {
         this.output = build.resolve(name + ".log");
     }
 
-    static Path build() {
+    public static Path build() {
         return Path.of(System.getProperty("it.build.directory", "target"));
     }
 
-    URI base() {
+    public URI base() {
         return URI.create("http://localhost:" + httpPort + "/");
     }
 
-    Path log() {
+    public Path log() {
         return output;
     }
 
     /** Starts the process; {@link #awaitReady()} waits for it. */
-    JarServer start() throws IOException {
+    public JarServer start() throws IOException {
         Path jar = build().resolve("notebookchat.jar");
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError(jar + " is built in pre-integration-test: run through 'mvn verify'");
@@ -82,7 +86,7 @@ final class JarServer {
         return this;
     }
 
-    JarServer awaitReady() throws InterruptedException {
+    public JarServer awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + START.toNanos();
         while (true) {
             if (!process.isAlive()) {
@@ -104,8 +108,42 @@ final class JarServer {
         }
     }
 
+    /** The running process, for watching it from outside ({@code /proc}) and for a last-resort kill. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /**
+     * The file where the server's local JMX connector writes its address when it starts (in the unpacked
+     * server {@code notebookchat}, as the build packages it).
+     */
+    public Path jmxAddressFile() {
+        return extracted.resolve(Path.of("wlp", "usr", "servers", "notebookchat", "logs", "state", "com.ibm.ws.jmx.local.address"));
+    }
+
+    /**
+     * Settings for servers that share one data folder, made afresh: its dev-login signing key and a
+     * crypto key are made here, before any server starts, so that servers started at once do not race
+     * to generate different ones.
+     */
+    public static Map<String, String> sharedData(Path folder) throws IOException, GeneralSecurityException {
+        deleteTree(folder);
+        Files.createDirectories(folder);
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Path devLoginKey = folder.resolve("dev-login-private-key.pem");
+        Files.writeString(devLoginKey, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(devLoginKey, PosixFilePermissions.fromString("rw-------"));
+        byte[] cryptoKey = new byte[32];
+        new SecureRandom().nextBytes(cryptoKey);
+        return Map.of("NOTEBOOKCHAT_CRYPTO_KEY", Base64.getEncoder().encodeToString(cryptoKey),
+                "NOTEBOOKCHAT_DATA_DIR", folder.toAbsolutePath().toString());
+    }
+
     /** SIGTERM: Liberty stops the application and the server. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -116,11 +154,11 @@ final class JarServer {
     }
 
     /** SIGKILL: the server dies on the spot, as in a crash. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
-    static void deleteTree(Path directory) throws IOException {
+    public static void deleteTree(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

@@ -1,0 +1,62 @@
+package dev.notebookchat.bench;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RelayReportTest {
+
+    static final RelayBenchmark.Load LOAD = new RelayBenchmark.Load("rate", 50, "paced-5-0", 1, 50, 5);
+
+    /** One turn: first token {@code ttftMicros} after its start, one token {@code tokenMicros} late. */
+    static RelayReport.Row row(String relay, long ttftMicros, long tokenMicros, double cpuMillis) {
+        RelayProbe.Result result = new RelayProbe.Result(RelayProbe.Outcome.OK, "", 0, ttftMicros * 1000, ttftMicros * 1000,
+                new long[] {tokenMicros});
+        return RelayReport.Row.of(LOAD, relay, List.of(result), cpuMillis, 1, 10, new RelayReport.Peaks(), List.of(), "0.00 0.00 0.00");
+    }
+
+    @Test
+    void everyRelayIsSetAgainstNginxForTheSameLoadInTheTableAndTheJson() {
+        RelayReport.Row nginx = row("nginx", 1000, 500, 10);
+        RelayReport.Row two = row("app2", 2000, 1000, 40);
+        RelayReport report = new RelayReport(Map.of(), Map.of(), List.of(), List.of(nginx, row("app", 3000, 1500, 20), two));
+
+        RelayReport.Ratios app2 = report.ratios(two).orElseThrow();
+        assertEquals(2.0, app2.ttftP50(), 1e-9);
+        assertEquals(2.0, app2.tokenP99(), 1e-9);
+        assertEquals(4.0, app2.cpuPerTurn(), 1e-9);
+        assertEquals(4.0, app2.cpuPerToken(), 1e-9);
+        assertFalse(report.ratios(nginx).isPresent(), "nginx is not set against itself");
+
+        String md = report.markdown();
+        assertTrue(md.contains("| 50 turns/s | app | 3.0x | 3.0x | 3.0x | 3.0x | 2.0x | 2.0x |\n"), md);
+        assertTrue(md.contains("| 50 turns/s | app2 | 2.0x | 2.0x | 2.0x | 2.0x | 4.0x | 4.0x |\n"), md);
+
+        JsonArray results = Json.createReader(new StringReader(report.json())).readObject().getJsonArray("results");
+        assertFalse(results.getJsonObject(0).containsKey("vs_nginx"));
+        JsonObject vsNginx = results.getJsonObject(2).getJsonObject("vs_nginx");
+        assertEquals("app2", results.getJsonObject(2).getString("relay"));
+        assertEquals(2.0, vsNginx.getJsonNumber("ttft_p99").doubleValue(), 1e-9);
+        assertEquals(4.0, vsNginx.getJsonNumber("cpu_per_token").doubleValue(), 1e-9);
+    }
+
+    @Test
+    void aRatioWithoutItsNginxFigureIsNullInTheJson() {
+        RelayReport report = new RelayReport(Map.of(), Map.of(), List.of(), List.of(row("nginx", 1000, 500, -1), row("app2", 2000, 1000, 40)));
+
+        JsonObject vsNginx = Json.createReader(new StringReader(report.json())).readObject().getJsonArray("results")
+                .getJsonObject(1).getJsonObject("vs_nginx");
+        assertEquals(JsonValue.NULL, vsNginx.get("cpu_per_turn"));
+        assertEquals(2.0, vsNginx.getJsonNumber("ttft_p50").doubleValue(), 1e-9);
+    }
+}
