@@ -559,9 +559,13 @@ public final class RelayBenchmark {
         return -1;
     }
 
+    /**
+     * One read of a small {@code /proc} file: its size reads as 0, and reading it a byte at a time
+     * (what {@code Files.readString} does then) gives only the first digit of a sysctl value.
+     */
     private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(4096), StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
             return "?";
         }

@@ -49,6 +49,11 @@ final class TwoServers implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(environment(p));
         settings.putAll(JarServer.sharedData(output.resolve("app2-data")));
         settings.put("NOTEBOOKCHAT_TURNS_REDIS_URL", p.getProperty("benchmark.redis-url", "redis://127.0.0.1:6379/5"));
+        // The same heap bound as the one server, for each of the two (the runnable jar runs the server in the JVM it starts).
+        String maxHeap = p.getProperty("benchmark.server.heap", "");
+        if (!maxHeap.isBlank()) {
+            settings.put("JAVA_TOOL_OPTIONS", "-Xmx" + maxHeap);
+        }
         List<JarServer> servers = new ArrayList<>();
         Nginx balancer = null;
         try {
