@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -338,12 +339,14 @@ public final class RelayBenchmark {
             peaks.add(s);
         };
         ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(sample, 0, SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        LongAdder received = new LongAdder();
+        CompletableFuture<RelayReport.Steady> steady = allOpen(load, start, pids, ticks, received);
         for (int i = 0; i < load.turns(); i++) {
             int n = i;
             long due = start + (long) (i * 1e9 / load.rate());
             timer.schedule(() -> {
                 open.incrementAndGet();
-                stream(target, load, n, due, sessions.isEmpty() ? null : sessions.get(n)).whenComplete((result, failure) -> {
+                stream(target, load, n, due, sessions.isEmpty() ? null : sessions.get(n), received).whenComplete((result, failure) -> {
                     open.decrementAndGet();
                     results.add(result);
                     streams[n].complete(null);
@@ -364,11 +367,42 @@ public final class RelayBenchmark {
         long benchCpu = benchCpuNanos() - benchCpuBefore;
         double cpuMillis = before.cpuNanos() < 0 || after.cpuNanos() < 0 ? -1 : (after.cpuNanos() - before.cpuNanos()) / 1e6;
         return RelayReport.Row.of(load, target.name(), results, cpuMillis, wall / 1e9,
-                100.0 * benchCpu / wall, peaks, load.kind().equals("ramp") ? series : List.of(), ProcTotals.loadAverage());
+                100.0 * benchCpu / wall, peaks, load.kind().equals("ramp") ? series : List.of(), ProcTotals.loadAverage(),
+                steady.getNow(null));
     }
 
-    private CompletableFuture<RelayProbe.Result> stream(Target target, Load load, int n, long scheduled, String sessionId) {
-        RelayProbe probe = new RelayProbe(target.via(), scheduled);
+    /**
+     * For loads that hold their streams open together (streams, ramp): the relay's CPU and the tokens
+     * received from one second after the last stream is due to start to one second before the first is
+     * due to end, when the relay does nothing but relay tokens. Completes with null for other loads and
+     * when that window is shorter than two seconds.
+     */
+    private CompletableFuture<RelayReport.Steady> allOpen(Load load, long start, Supplier<List<Long>> pids, long ticks,
+                                                         LongAdder received) {
+        CompletableFuture<RelayReport.Steady> steady = new CompletableFuture<>();
+        long from = start + (long) ((load.turns() - 1) * 1e9 / load.rate()) + 1_000_000_000L;
+        long to = start + load.tokensPerTurn() * pacingMillis(load.scenario()) * 1_000_000L - 1_000_000_000L;
+        if (load.kind().equals("rate") || load.kind().equals("warmup") || to - from < 2_000_000_000L) {
+            steady.complete(null);
+            return steady;
+        }
+        long[] first = new long[2];
+        timer.schedule(() -> {
+            first[0] = ProcTotals.of(pids.get(), ticks).cpuNanos();
+            first[1] = received.sum();
+            timer.schedule(() -> {
+                long cpu = ProcTotals.of(pids.get(), ticks).cpuNanos();
+                long tokens = received.sum() - first[1];
+                steady.complete(new RelayReport.Steady((to - from) / 1e9,
+                        first[0] < 0 || cpu < 0 ? -1 : (cpu - first[0]) / 1e6, tokens));
+            }, to - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }, from - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return steady;
+    }
+
+    private CompletableFuture<RelayProbe.Result> stream(Target target, Load load, int n, long scheduled, String sessionId,
+                                                        LongAdder received) {
+        RelayProbe probe = new RelayProbe(target.via(), scheduled, received);
         HttpRequest request;
         if (target.via() == RelayProbe.Via.APP) {
             String[] client = target.clients().get(n % target.clients().size());

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads one stream of stamped tokens ({@code paced-…} scenarios of the fake), through the app (SSE
@@ -42,9 +43,17 @@ final class RelayProbe implements Flow.Subscriber<String> {
     private volatile boolean timedOut;
     private volatile long end = -1;
 
+    /** Counts every token of every probe of a load as it arrives, for CPU per token over part of the load. */
+    private final LongAdder received;
+
     RelayProbe(Via via, long scheduled) {
+        this(via, scheduled, new LongAdder());
+    }
+
+    RelayProbe(Via via, long scheduled, LongAdder received) {
         this.via = via;
         this.scheduled = scheduled;
+        this.received = received;
     }
 
     HttpResponse.BodyHandler<String> handler() {
@@ -106,6 +115,7 @@ final class RelayProbe implements Flow.Subscriber<String> {
                 latencies = Arrays.copyOf(latencies, count * 2);
             }
             latencies[count++] = arrivedMicros - Long.parseLong(line, digits, stop, 10);
+            received.increment();
         }
     }
 

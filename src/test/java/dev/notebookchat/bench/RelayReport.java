@@ -78,13 +78,17 @@ final class RelayReport {
      *
      * @param cpuMillis      CPU time of the relay's processes from the first scheduled start to the last stream's end
      * @param benchCpuPercent CPU of this JVM (load client and fake provider) over the same time, 100 = one core
+     * @param steady         CPU and tokens while every stream of the load was open, none starting or ending; null
+     *                       for loads without such a window (turns at a rate)
      */
     record Row(RelayBenchmark.Load load, String relay, int turns, int ok, Map<RelayProbe.Outcome, Integer> errors,
                Set<String> errorSamples, Percentiles ttft, Percentiles token, long tokens, double cpuMillis,
-               double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter) {
+               double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter,
+               Steady steady) {
 
         static Row of(RelayBenchmark.Load load, String relay, Collection<RelayProbe.Result> results, double cpuMillis,
-                      double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter) {
+                      double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter,
+                      Steady steady) {
             Map<RelayProbe.Outcome, Integer> errors = new EnumMap<>(RelayProbe.Outcome.class);
             Set<String> samples = new LinkedHashSet<>();
             List<Long> firsts = new ArrayList<>();
@@ -112,7 +116,7 @@ final class RelayReport {
             }
             return new Row(load, relay, results.size(), ok, errors, samples,
                     Percentiles.of(firsts.stream().mapToLong(Long::longValue).toArray(), 1e-6), Percentiles.of(latencies, 1e-3),
-                    tokens, cpuMillis, wallSeconds, benchCpuPercent, peaks, List.copyOf(series), loadAverageAfter);
+                    tokens, cpuMillis, wallSeconds, benchCpuPercent, peaks, List.copyOf(series), loadAverageAfter, steady);
         }
 
         int errorCount() {
@@ -127,10 +131,26 @@ final class RelayReport {
             return cpuMillis < 0 || tokens == 0 ? -1 : cpuMillis * 1000 / tokens;
         }
 
+        /** CPU per token while every stream was open: the relaying alone, without starting and ending turns. */
+        double steadyCpuPerTokenMicros() {
+            return steady == null ? -1 : steady.cpuPerTokenMicros();
+        }
+
         String progressLine() {
             return String.format(Locale.ROOT, "%-40s %-5s %d/%d ok, TTFT p50 %s p99 %s ms, token p50 %s p99 %s ms, CPU %s ms/turn %s us/token",
                     load.label(), relay, ok, turns, fmt(ttft.p50()), fmt(ttft.p99()), fmt(token.p50()), fmt(token.p99()),
-                    fmt(cpuPerTurnMillis()), fmt(cpuPerTokenMicros()));
+                    fmt(cpuPerTurnMillis()), fmt(cpuPerTokenMicros()))
+                    + (steady == null ? "" : ", all open " + fmt(steadyCpuPerTokenMicros()) + " us/token");
+        }
+    }
+
+    /**
+     * CPU and tokens received between two instants of a load during which every stream was open: from
+     * one second after the last stream was due to start to one second before the first was due to end.
+     */
+    record Steady(double seconds, double cpuMillis, long tokens) {
+        double cpuPerTokenMicros() {
+            return cpuMillis < 0 || tokens <= 0 ? -1 : cpuMillis * 1000 / tokens;
         }
     }
 
@@ -181,7 +201,10 @@ final class RelayReport {
                 + "App: the whole server JVM (request handling, database, GC, JIT). app2: two servers of the runnable jar on one PostgreSQL, "
                 + "running turns shared through Redis, behind nginx balancing them round-robin; both JVMs summed, "
                 + "not the nginx in front of them nor Redis. nginx: its worker processes (the master only supervises). "
-                + "Nothing is subtracted; per turn = CPU / turns started, per token = CPU / tokens received.\n"
+                + "Nothing is subtracted; per turn = CPU / turns started, per token = CPU / tokens received. "
+                + "**all open**: CPU / tokens received while every stream of the load was open (streams and ramp loads: from one second "
+                + "after the last stream was due to start to one second before the first was due to end), the cost of relaying "
+                + "tokens without that of starting and ending turns.\n"
                 + "- **client+fake CPU**: this JVM (load client and fake provider) over the same time, 100 % = one core.\n"
                 + "- Resources: most seen in one-second samples; app heap over the server's local JMX connector (app2: both servers' summed); "
                 + "RSS, threads and open files summed over the relay's processes (nginx: master and workers; app2: both JVMs).\n\n");
@@ -198,16 +221,18 @@ final class RelayReport {
                     .append(fmt(r.token().p50())).append(" | ").append(fmt(r.token().p90())).append(" | ")
                     .append(fmt(r.token().p99())).append(" | ").append(fmt(r.token().max())).append(" | ").append(r.tokens()).append(" |\n");
         }
-        md.append("\n## CPU\n\n| load | relay | CPU ms | per turn ms | per token us | wall s | client+fake CPU % | load average after |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---|\n");
+        md.append("\n## CPU\n\n| load | relay | CPU ms | per turn ms | per token us | all open: per token us (s, tokens) | wall s | client+fake CPU % | load average after |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row r : rows) {
             md.append("| ").append(r.load().label()).append(" | ").append(r.relay()).append(" | ").append(fmt(r.cpuMillis()))
                     .append(" | ").append(fmt(r.cpuPerTurnMillis())).append(" | ").append(fmt(r.cpuPerTokenMicros())).append(" | ")
+                    .append(r.steady() == null ? "-" : fmt(r.steadyCpuPerTokenMicros()) + " (" + fmt(r.steady().seconds()) + ", "
+                            + r.steady().tokens() + ")").append(" | ")
                     .append(fmt(r.wallSeconds())).append(" | ").append(fmt(r.benchCpuPercent())).append(" | ")
                     .append(r.loadAverageAfter()).append(" |\n");
         }
-        md.append("\n## Relay / nginx\n\n| load | relay | TTFT p50 | TTFT p99 | token p50 | token p99 | CPU per turn | CPU per token |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("\n## Relay / nginx\n\n| load | relay | TTFT p50 | TTFT p99 | token p50 | token p99 | CPU per turn | CPU per token | CPU per token, all open |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row relay : rows) {
             Optional<Ratios> ratios = ratios(relay);
             if (ratios.isEmpty()) {
@@ -217,7 +242,7 @@ final class RelayReport {
             md.append("| ").append(relay.load().label()).append(" | ").append(relay.relay()).append(" | ").append(times(r.ttftP50()))
                     .append(" | ").append(times(r.ttftP99())).append(" | ").append(times(r.tokenP50())).append(" | ")
                     .append(times(r.tokenP99())).append(" | ").append(times(r.cpuPerTurn())).append(" | ")
-                    .append(times(r.cpuPerToken())).append(" |\n");
+                    .append(times(r.cpuPerToken())).append(" | ").append(times(r.steadyCpuPerToken())).append(" |\n");
         }
         md.append("\n## Resources (most seen)\n\n| load | relay | open streams | RSS MiB | threads | open files | heap used MiB | heap committed MiB |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|\n");
@@ -284,6 +309,9 @@ final class RelayReport {
                     .add("ttft_ms", percentiles(r.ttft())).add("token_latency_ms", percentiles(r.token()))
                     .add("tokens", r.tokens()).add("cpu_ms", r.cpuMillis()).add("cpu_per_turn_ms", r.cpuPerTurnMillis())
                     .add("cpu_per_token_us", r.cpuPerTokenMicros()).add("wall_seconds", r.wallSeconds())
+                    .add("all_open", r.steady() == null ? Json.createObjectBuilder().build() : Json.createObjectBuilder()
+                            .add("seconds", r.steady().seconds()).add("cpu_ms", r.steady().cpuMillis())
+                            .add("tokens", r.steady().tokens()).add("cpu_per_token_us", r.steadyCpuPerTokenMicros()).build())
                     .add("client_and_fake_cpu_percent", r.benchCpuPercent()).add("load_average_after", r.loadAverageAfter())
                     .add("peaks", Json.createObjectBuilder().add("open_streams", p.openStreams).add("rss_kb", p.rssKb)
                             .add("threads", p.threads).add("open_files", p.openFiles).add("heap_used", p.heapUsed)
@@ -291,7 +319,8 @@ final class RelayReport {
                     .add("series", series);
             ratios(r).ifPresent(x -> row.add("vs_nginx", Json.createObjectBuilder().add("ttft_p50", number(x.ttftP50()))
                     .add("ttft_p99", number(x.ttftP99())).add("token_p50", number(x.tokenP50())).add("token_p99", number(x.tokenP99()))
-                    .add("cpu_per_turn", number(x.cpuPerTurn())).add("cpu_per_token", number(x.cpuPerToken()))));
+                    .add("cpu_per_turn", number(x.cpuPerTurn())).add("cpu_per_token", number(x.cpuPerToken()))
+                    .add("cpu_per_token_all_open", number(x.steadyCpuPerToken()))));
             all.add(row);
         }
         root.add("machine", m).add("settings", s).add("notes", n).add("results", all);
@@ -445,7 +474,8 @@ final class RelayReport {
     }
 
     /** A relay's figures divided by nginx's for the same load; -1 where either is missing. */
-    record Ratios(double ttftP50, double ttftP99, double tokenP50, double tokenP99, double cpuPerTurn, double cpuPerToken) {
+    record Ratios(double ttftP50, double ttftP99, double tokenP50, double tokenP99, double cpuPerTurn, double cpuPerToken,
+                  double steadyCpuPerToken) {
     }
 
     /** Empty for nginx itself and for a load nginx did not run. */
@@ -456,7 +486,8 @@ final class RelayReport {
         return rows.stream().filter(r -> "nginx".equals(r.relay()) && r.load().equals(relay.load())).findFirst()
                 .map(n -> new Ratios(ratio(relay.ttft().p50(), n.ttft().p50()), ratio(relay.ttft().p99(), n.ttft().p99()),
                         ratio(relay.token().p50(), n.token().p50()), ratio(relay.token().p99(), n.token().p99()),
-                        ratio(relay.cpuPerTurnMillis(), n.cpuPerTurnMillis()), ratio(relay.cpuPerTokenMicros(), n.cpuPerTokenMicros())));
+                        ratio(relay.cpuPerTurnMillis(), n.cpuPerTurnMillis()), ratio(relay.cpuPerTokenMicros(), n.cpuPerTokenMicros()),
+                        ratio(relay.steadyCpuPerTokenMicros(), n.steadyCpuPerTokenMicros())));
     }
 
     private static double ratio(double relay, double nginx) {

@@ -20,15 +20,20 @@ class RelayReportTest {
 
     /** One turn: first token {@code ttftMicros} after its start, one token {@code tokenMicros} late. */
     static RelayReport.Row row(String relay, long ttftMicros, long tokenMicros, double cpuMillis) {
+        return row(relay, ttftMicros, tokenMicros, cpuMillis, null);
+    }
+
+    static RelayReport.Row row(String relay, long ttftMicros, long tokenMicros, double cpuMillis, RelayReport.Steady allOpen) {
         RelayProbe.Result result = new RelayProbe.Result(RelayProbe.Outcome.OK, "", 0, ttftMicros * 1000, ttftMicros * 1000,
                 new long[] {tokenMicros});
-        return RelayReport.Row.of(LOAD, relay, List.of(result), cpuMillis, 1, 10, new RelayReport.Peaks(), List.of(), "0.00 0.00 0.00");
+        return RelayReport.Row.of(LOAD, relay, List.of(result), cpuMillis, 1, 10, new RelayReport.Peaks(), List.of(), "0.00 0.00 0.00",
+                allOpen);
     }
 
     @Test
     void everyRelayIsSetAgainstNginxForTheSameLoadInTheTableAndTheJson() {
-        RelayReport.Row nginx = row("nginx", 1000, 500, 10);
-        RelayReport.Row two = row("app2", 2000, 1000, 40);
+        RelayReport.Row nginx = row("nginx", 1000, 500, 10, new RelayReport.Steady(8, 5, 1000));
+        RelayReport.Row two = row("app2", 2000, 1000, 40, new RelayReport.Steady(8, 30, 1000));
         RelayReport report = new RelayReport(Map.of(), Map.of(), List.of(), List.of(nginx, row("app", 3000, 1500, 20), two));
 
         RelayReport.Ratios app2 = report.ratios(two).orElseThrow();
@@ -36,11 +41,12 @@ class RelayReportTest {
         assertEquals(2.0, app2.tokenP99(), 1e-9);
         assertEquals(4.0, app2.cpuPerTurn(), 1e-9);
         assertEquals(4.0, app2.cpuPerToken(), 1e-9);
+        assertEquals(6.0, app2.steadyCpuPerToken(), 1e-9);
         assertFalse(report.ratios(nginx).isPresent(), "nginx is not set against itself");
 
         String md = report.markdown();
-        assertTrue(md.contains("| 50 turns/s | app | 3.0x | 3.0x | 3.0x | 3.0x | 2.0x | 2.0x |\n"), md);
-        assertTrue(md.contains("| 50 turns/s | app2 | 2.0x | 2.0x | 2.0x | 2.0x | 4.0x | 4.0x |\n"), md);
+        assertTrue(md.contains("| 50 turns/s | app | 3.0x | 3.0x | 3.0x | 3.0x | 2.0x | 2.0x | - |\n"), md);
+        assertTrue(md.contains("| 50 turns/s | app2 | 2.0x | 2.0x | 2.0x | 2.0x | 4.0x | 4.0x | 6.0x |\n"), md);
 
         JsonArray results = Json.createReader(new StringReader(report.json())).readObject().getJsonArray("results");
         assertFalse(results.getJsonObject(0).containsKey("vs_nginx"));
@@ -48,6 +54,9 @@ class RelayReportTest {
         assertEquals("app2", results.getJsonObject(2).getString("relay"));
         assertEquals(2.0, vsNginx.getJsonNumber("ttft_p99").doubleValue(), 1e-9);
         assertEquals(4.0, vsNginx.getJsonNumber("cpu_per_token").doubleValue(), 1e-9);
+        assertEquals(6.0, vsNginx.getJsonNumber("cpu_per_token_all_open").doubleValue(), 1e-9);
+        assertEquals(30.0, results.getJsonObject(2).getJsonObject("all_open").getJsonNumber("cpu_per_token_us").doubleValue(), 1e-9);
+        assertTrue(md.contains("| 50 turns/s | app2 | 40.0 | 40.0 | 40000 | 30.0 (8.00, 1000) |"), md);
     }
 
     @Test
