@@ -24,6 +24,7 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.LAST_SEQ, query = "SELECT MAX(m.seq) FROM ChatMessage m WHERE m.session = :session")
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
 @NamedQuery(name = ChatMessage.STREAMING_SINCE, query = "SELECT COUNT(m) FROM ChatMessage m WHERE m.session = :session AND m.status = 'streaming' AND m.created > :since")
+@NamedQuery(name = ChatMessage.SESSIONS_ANSWERING, query = "SELECT DISTINCT m.session.id FROM ChatMessage m WHERE m.session.notebook.id = :notebook AND m.status = 'streaming'")
 @NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
         + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens WHERE m.id = :id")
 public class ChatMessage {
@@ -32,6 +33,7 @@ public class ChatMessage {
     public static final String LAST_SEQ = "ChatMessage.lastSeq";
     public static final String COUNT_BY_SESSION = "ChatMessage.countBySession";
     public static final String STREAMING_SINCE = "ChatMessage.streamingSince";
+    public static final String SESSIONS_ANSWERING = "ChatMessage.sessionsAnswering";
     public static final String END = "ChatMessage.end";
 
     public enum Type { human, ai }
