@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Relay settings are those of a streaming proxy: {@code proxy_buffering off} (each frame goes on as
  * it arrives), {@code tcp_nodelay on}, HTTP/1.1 to an upstream keep-alive pool, one worker per core.
+ * The scale-out test starts the same relay as a load balancer over two servers ({@link #balance}).
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
 
     private final Path dir;
     private final int port;
@@ -32,15 +33,31 @@ final class Nginx implements AutoCloseable {
 
     /** Starts nginx on 127.0.0.1:{@code port} in front of 127.0.0.1:{@code upstreamPort}; waits until it accepts. */
     static Nginx start(String binary, Path dir, int port, int upstreamPort, int maxStreams) throws IOException, InterruptedException {
+        return start(binary, dir, port, List.of(upstreamPort), "auto", maxStreams, "");
+    }
+
+    /**
+     * Starts nginx on 127.0.0.1:{@code port} balancing 127.0.0.1:{@code upstreamPorts} round-robin, as a
+     * deployment of several servers without sticky sessions; every response names the server that
+     * answered in {@code X-Served-By} ({@code 127.0.0.1:<port>}). One worker, so the turns are taken
+     * over all requests in the order they come (each worker would keep turns of its own).
+     */
+    public static Nginx balance(String binary, Path dir, int port, List<Integer> upstreamPorts) throws IOException, InterruptedException {
+        return start(binary, dir, port, upstreamPorts, "1", 100, "add_header X-Served-By $upstream_addr always;");
+    }
+
+    private static Nginx start(String binary, Path dir, int port, List<Integer> upstreamPorts, String workers, int maxStreams,
+                               String location)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
         // Two descriptors per stream (client and upstream) spread over the workers, plus slack.
         int connections = 2 * maxStreams + 1024;
         String config = """
-                # Written by the benchmark for each run.
+                # Written by the benchmark or the scale-out test for each run.
                 daemon off;
                 master_process on;
-                worker_processes auto;
+                worker_processes %7$s;
                 worker_rlimit_nofile %1$d;
                 pid %2$s/nginx.pid;
                 error_log %2$s/logs/error.log warn;
@@ -57,24 +74,27 @@ final class Nginx implements AutoCloseable {
                     scgi_temp_path %2$s/temp/scgi;
                     tcp_nodelay on;
                     keepalive_requests 100000;
-                    upstream fake {
-                        server 127.0.0.1:%3$d;
+                    upstream upstreams {
+                %3$s
                         keepalive 1024;
                         keepalive_requests 100000;
                     }
                     server {
                         listen 127.0.0.1:%4$d backlog=%5$d;
                         location / {
-                            proxy_pass http://fake;
+                            proxy_pass http://upstreams;
                             proxy_http_version 1.1;
                             proxy_set_header Connection "";
                             proxy_buffering off;
                             proxy_request_buffering off;
                             proxy_read_timeout 3600s;
+                            %6$s
                         }
                     }
                 }
-                """.formatted(connections, dir.toAbsolutePath(), upstreamPort, port, Math.max(511, maxStreams));
+                """.formatted(connections, dir.toAbsolutePath(),
+                upstreamPorts.stream().map(p -> "        server 127.0.0.1:" + p + ";").collect(java.util.stream.Collectors.joining("\n")),
+                port, Math.max(511, maxStreams), location, workers);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, config, StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(binary, "-p", dir.toAbsolutePath() + "/", "-c", file.toAbsolutePath().toString())
@@ -102,7 +122,7 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The nginx binary: {@code benchmark.nginx} if set, else {@code nginx} on the PATH or in /usr/sbin; null if none. */
-    static String binary(String configured) {
+    public static String binary(String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
@@ -114,7 +134,7 @@ final class Nginx implements AutoCloseable {
         return null;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
