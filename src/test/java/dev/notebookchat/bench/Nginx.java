@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Relay settings are those of a streaming proxy: {@code proxy_buffering off} (each frame goes on as
  * it arrives), {@code tcp_nodelay on}, HTTP/1.1 to an upstream keep-alive pool, one worker per core.
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
 
     private final Path dir;
     private final int port;
@@ -37,6 +37,24 @@ final class Nginx implements AutoCloseable {
      * (round-robin when there are several); waits until it accepts.
      */
     static Nginx start(String binary, Path dir, int port, List<Integer> upstreamPorts, int maxStreams) throws IOException, InterruptedException {
+        return start(binary, dir, port, config(dir.toAbsolutePath(), port, upstreamPorts, maxStreams, "auto", ""));
+    }
+
+    /**
+     * Starts nginx on 127.0.0.1:{@code port} balancing 127.0.0.1:{@code upstreamPorts} round-robin, as a
+     * deployment of several servers without sticky sessions; every response names the server that
+     * answered in {@code X-Served-By} ({@code 127.0.0.1:<port>}). One worker, so the turns are taken
+     * over all requests in the order they come (each worker would keep turns of its own).
+     */
+    public static Nginx balance(String binary, Path dir, int port, List<Integer> upstreamPorts) throws IOException, InterruptedException {
+        return start(binary, dir, port, balanceConfig(dir.toAbsolutePath(), port, upstreamPorts));
+    }
+
+    static String balanceConfig(Path dir, int port, List<Integer> upstreamPorts) {
+        return config(dir, port, upstreamPorts, 100, "1", "            add_header X-Served-By $upstream_addr always;\n");
+    }
+
+    private static Nginx start(String binary, Path dir, int port, String config) throws IOException, InterruptedException {
         // A port another process listens on would answer the readiness probe below for an nginx that could not bind it.
         try (ServerSocket free = new ServerSocket()) {
             free.bind(new InetSocketAddress("127.0.0.1", port));
@@ -45,7 +63,6 @@ final class Nginx implements AutoCloseable {
         }
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
-        String config = config(dir.toAbsolutePath(), port, upstreamPorts, maxStreams);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, config, StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(binary, "-p", dir.toAbsolutePath() + "/", "-c", file.toAbsolutePath().toString())
@@ -74,6 +91,10 @@ final class Nginx implements AutoCloseable {
 
     /** The whole configuration: one {@code upstream} of all the ports, each request to the next in turn (nginx's default). */
     static String config(Path dir, int port, List<Integer> upstreamPorts, int maxStreams) {
+        return config(dir, port, upstreamPorts, maxStreams, "auto", "");
+    }
+
+    private static String config(Path dir, int port, List<Integer> upstreamPorts, int maxStreams, String workers, String location) {
         if (upstreamPorts.isEmpty()) {
             throw new IllegalArgumentException("nginx needs at least one upstream");
         }
@@ -84,10 +105,10 @@ final class Nginx implements AutoCloseable {
         // Two descriptors per stream (client and upstream) spread over the workers, plus slack.
         int connections = 2 * maxStreams + 1024;
         return """
-                # Written by the benchmark for each run.
+                # Written by the benchmark or the scale-out test for each run.
                 daemon off;
                 master_process on;
-                worker_processes auto;
+                worker_processes %6$s;
                 worker_rlimit_nofile %1$d;
                 pid %2$s/nginx.pid;
                 error_log %2$s/logs/error.log warn;
@@ -117,14 +138,14 @@ final class Nginx implements AutoCloseable {
                             proxy_buffering off;
                             proxy_request_buffering off;
                             proxy_read_timeout 3600s;
-                        }
+                %7$s        }
                     }
                 }
-                """.formatted(connections, dir, servers, port, Math.max(511, maxStreams));
+                """.formatted(connections, dir, servers, port, Math.max(511, maxStreams), workers, location);
     }
 
     /** The nginx binary: {@code benchmark.nginx} if set, else {@code nginx} on the PATH or in /usr/sbin; null if none. */
-    static String binary(String configured) {
+    public static String binary(String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
@@ -136,7 +157,7 @@ final class Nginx implements AutoCloseable {
         return null;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -45,6 +45,19 @@ class NginxTest {
     }
 
     @Test
+    void aBalancerForTheScaleOutTestTakesRequestsInOrderOnOneWorkerAndNamesTheServerThatAnswered() {
+        String config = Nginx.balanceConfig(Path.of("/tmp/scale-out-nginx"), 9385, List.of(9381, 9383));
+
+        assertTrue(config.contains("\nworker_processes 1;\n"), config);
+        assertTrue(config.contains(String.join("\n",
+                "            proxy_read_timeout 3600s;",
+                "            add_header X-Served-By $upstream_addr always;",
+                "        }")), config);
+        assertTrue(config.contains("\n        server 127.0.0.1:9381;\n        server 127.0.0.1:9383;\n"), config);
+        assertFalse(Nginx.config(Path.of("/tmp/bench/nginx"), 9584, List.of(9983), 100).contains("X-Served-By"));
+    }
+
+    @Test
     void relaysTheFakeProviderAloneAsTheFloor() {
         String config = Nginx.config(Path.of("/tmp/bench/nginx"), 9584, List.of(9983), 100);
 

@@ -93,7 +93,12 @@ public final class Api {
     }
 
     public static Api withToken(String token) {
-        return new Api(base(), token);
+        return withToken(base(), token);
+    }
+
+    /** As {@link #withToken(String)}, on a server of its own at {@code base} (one the test started itself). */
+    public static Api withToken(URI base, String token) {
+        return new Api(base, token);
     }
 
     public String token() {

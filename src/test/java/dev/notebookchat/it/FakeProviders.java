@@ -100,6 +100,11 @@ public final class FakeProviders {
     private FakeProviders() {
     }
 
+    /** The model name the fake sees for {@code model}, a {@code provider/…} name: the part after the provider. */
+    public static String modelSent(String model) {
+        return model.substring(model.indexOf('/') + 1);
+    }
+
     /** Starts the fake where the server expects it. */
     public static FakeProviderServer start() {
         return start(50);

@@ -50,6 +50,14 @@ public class ChatSessions {
         return counts;
     }
 
+    /**
+     * The sessions of a notebook with an answer still {@code streaming}: those whose turn may be
+     * running, on this server or another.
+     */
+    public List<String> answeringIn(String notebookId) {
+        return em.createNamedQuery(ChatMessage.SESSIONS_ANSWERING, String.class).setParameter("notebook", notebookId).getResultList();
+    }
+
     public void delete(ChatSession session) {
         em.remove(session);
     }

@@ -53,6 +53,9 @@ public class Turns {
     ChatHistory history;
 
     @Inject
+    ChatSessions sessions;
+
+    @Inject
     TurnObserver observer;
 
     @Inject
@@ -248,10 +251,15 @@ public class Turns {
 
     /**
      * A notebook about to be deleted takes its running turns with it, like a deleted session: their
-     * provider connections are closed before its rows go.
+     * provider connections are closed before its rows go. The turns of other servers are found by
+     * the answers the database still has {@code streaming} in the notebook, each stopped as a
+     * deleted session's is.
      */
     void stopTurnsOf(@Observes NotebookDeleting deleting) {
         slots.runningIn(deleting.notebookId()).forEach(Turn::stop);
+        sessions.answeringIn(deleting.notebookId()).stream()
+                .filter(sessionId -> slots.running(sessionId).isEmpty())
+                .forEach(this::stopBeforeDelete);
     }
 
     /** A server going down ends every turn with an error event; the partial answers are saved. */

@@ -49,7 +49,9 @@ import java.util.function.Predicate;
  * {@code closed-once} closes the connection on odd attempts without answering, then answers.
  * {@code endless} answers like {@code truncated}, then repeats its last content frame every
  * {@link #ENDLESS_PACING} until the client closes the connection: a turn that never ends by itself.
- * The scenarios are listed in docs/providers.md.
+ * {@code counting} (OpenAI format) counts {@code 1 2 3 …}, a token every {@link #COUNTING_PACING}, until the
+ * test {@linkplain #holdCounting holds} or {@linkplain #endCounting ends} it: an answer as long as a test
+ * needs, whose exact text {@link #counted(String)} tells. The scenarios are listed in docs/providers.md.
  *
  * <p>Raw sockets rather than an HTTP server library: the tests need to control every byte and pause
  * (a UTF-8 character split across writes, a body cut short) and to see the client close its connection.
@@ -67,7 +69,7 @@ public final class FakeProviderServer implements AutoCloseable {
             "unauthorized", "not-found", "bad-request", "rate-limited", "overloaded",
             "inband-error", "truncated", "dropped", "stall-first", "stall-mid", "hang-headers", "closed-once",
             "pings", "keep-alives", "tokens-then-keep-alives", "long-thinking", "mislabelled", "sse-as-text",
-            "whole-as-text", "unrecognised", "endless");
+            "whole-as-text", "unrecognised", "endless", "counting");
 
     /** Gap between frames in {@code slow}, and the pause inside the split character of {@code split-utf8}. */
     public static final Duration SLOW_PACING = Duration.ofMillis(50);
@@ -92,11 +94,17 @@ public final class FakeProviderServer implements AutoCloseable {
     private static final Set<String> ANSWERING = Set.of("ok", "slow", "reasoning", "comments", "split-utf8", "rate-limited",
             "long-thinking", "mislabelled", "sse-as-text");
 
+    /** Gap between the tokens of {@code counting}. */
+    public static final Duration COUNTING_PACING = Duration.ofMillis(100);
+
+    private static final String OPENAI_CONTENT_END = "\"},\"finish_reason\":null}]}\n\n";
+
     /** Gap between the repeated frames of {@code endless}. */
     public static final Duration ENDLESS_PACING = Duration.ofMillis(200);
 
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final Map<String, Count> counts = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
@@ -191,6 +199,41 @@ public final class FakeProviderServer implements AutoCloseable {
             Thread.sleep(5);
         } while (System.nanoTime() < deadline);
         return Optional.empty();
+    }
+
+    /** What {@code counting} has sent for {@code model} so far: {@code "1 2 3 … n"}, or {@code ""} before its first token. */
+    public String counted(String model) {
+        Count count = counts.get(model);
+        int sent = count == null ? 0 : count.sent.get();
+        return java.util.stream.IntStream.rangeClosed(1, sent).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /**
+     * {@code counting} for {@code model} sends no more tokens but keeps its answer open, until
+     * {@link #endCounting}; returns once the answer has stopped, so {@link #counted} is then final.
+     *
+     * @throws IllegalStateException when no {@code counting} answer for {@code model} stopped within 5 s
+     */
+    public void holdCounting(String model) throws InterruptedException {
+        Count count = counts.computeIfAbsent(model, m -> new Count());
+        count.held = true;
+        if (!count.holding.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no counting answer for " + model + " is running");
+        }
+    }
+
+    /** {@code counting} for {@code model} ends its answer cleanly ({@code finish_reason: stop}) after its current token. */
+    public void endCounting(String model) {
+        counts.computeIfAbsent(model, m -> new Count()).ended = true;
+    }
+
+    /** A {@code counting} answer: how far it got and what the test told it. */
+    private static final class Count {
+        final AtomicInteger sent = new AtomicInteger();
+        final CountDownLatch holding = new CountDownLatch(1);
+        volatile boolean held;
+        volatile boolean ended;
     }
 
     /** Forgets recorded requests and restarts attempt counting (so {@code rate-limited} starts with a 429 again). */
@@ -375,10 +418,13 @@ public final class FakeProviderServer implements AutoCloseable {
                 return whole(200, "application/json", transcript(format, "whole.json", model, key), Map.of());
             }
             java.util.regex.Matcher paced = PACED.matcher(scenario);
+            if ((paced.matches() || "counting".equals(scenario)) && (format != WireFormat.OPENAI || !streamed)) {
+                return whole(400, "application/json", "{\"error\":\"" + scenario + " streams the OpenAI format only\"}", Map.of());
+            }
+            if ("counting".equals(scenario)) {
+                return counting(model);
+            }
             if (paced.matches()) {
-                if (format != WireFormat.OPENAI || !streamed) {
-                    return whole(400, "application/json", "{\"error\":\"paced scenarios stream the OpenAI format only\"}", Map.of());
-                }
                 return paced(model, Integer.parseInt(paced.group(1)), Duration.ofMillis(Integer.parseInt(paced.group(2))));
             }
             switch (scenario) {
@@ -533,9 +579,7 @@ public final class FakeProviderServer implements AutoCloseable {
         /** Stamped tokens on a fixed schedule; the stamp is taken just before the frame is written. */
         private boolean paced(String model, int tokens, Duration pacing) throws IOException {
             streamHead(WireFormat.OPENAI.streamType + "; charset=utf-8");
-            String prefix = "data: {\"id\":\"chatcmpl-paced\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
-                    + jsonEscaped(model) + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" " + PACED_WORD;
-            String suffix = "\"},\"finish_reason\":null}]}\n\n";
+            String prefix = openAiContent("paced", model) + " " + PACED_WORD;
             long start = System.nanoTime();
             for (int i = 0; i < tokens; i++) {
                 long due = start + i * pacing.toNanos();
@@ -543,9 +587,39 @@ public final class FakeProviderServer implements AutoCloseable {
                 if (wait > 0 && pauseSeeingClose(Duration.ofNanos(wait))) {
                     return false;
                 }
-                chunk((prefix + epochMicros() + suffix).getBytes(StandardCharsets.UTF_8));
+                chunk((prefix + epochMicros() + OPENAI_CONTENT_END).getBytes(StandardCharsets.UTF_8));
             }
-            chunk(("data: {\"id\":\"chatcmpl-paced\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
+            return openAiEnd("paced", model);
+        }
+
+        /** The numbers {@code 1 2 3 …}, one every {@link #COUNTING_PACING}, until the test holds or ends the count. */
+        private boolean counting(String model) throws IOException {
+            Count count = counts.computeIfAbsent(model, m -> new Count());
+            streamHead(WireFormat.OPENAI.streamType + "; charset=utf-8");
+            String prefix = openAiContent("counting", model);
+            while (!count.ended) {
+                if (count.held) {
+                    count.holding.countDown();
+                } else {
+                    int next = count.sent.get() + 1;
+                    chunk((prefix + (next == 1 ? "1" : " " + next) + OPENAI_CONTENT_END).getBytes(StandardCharsets.UTF_8));
+                    count.sent.set(next);
+                }
+                if (pauseSeeingClose(COUNTING_PACING)) {
+                    return false;
+                }
+            }
+            return openAiEnd("counting", model);
+        }
+
+        /** An OpenAI content frame up to its text, which goes in JSON-escaped, followed by {@link #OPENAI_CONTENT_END}. */
+        private static String openAiContent(String id, String model) {
+            return "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
+                    + jsonEscaped(model) + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+        }
+
+        private boolean openAiEnd(String id, String model) throws IOException {
+            chunk(("data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1764177000,\"model\":\""
                     + jsonEscaped(model) + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
                     .getBytes(StandardCharsets.UTF_8));
             out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
