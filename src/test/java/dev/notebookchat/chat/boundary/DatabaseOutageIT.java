@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.boundary;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.DatabaseProxy;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
@@ -145,26 +146,11 @@ class DatabaseOutageIT {
         assertEquals(503, refused.status());
         assertEquals(Json.createObjectBuilder().add("error", "unavailable")
                 .add("message", "The database is unavailable right now. Try again shortly.").build(), refused.refusal().json());
-        assertEventually(() -> alice.get("api/chat/sessions/" + session).status() == 200, "the server reaches the database again");
+        Await.until("the server reaches the database again", PATIENCE, () -> alice.get("api/chat/sessions/" + session).status() == 200);
         assertEquals(0, alice.get("api/chat/sessions/" + session).json().getInt("message_count"));
     }
 
     private static void awaitRefusals(int count) {
-        assertEventually(() -> proxy.refusedConnections() >= count, "the server tried the database " + count + " times");
-    }
-
-    private static void assertEventually(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE.toSeconds() + " s: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until("the server tried the database " + count + " times", PATIENCE, () -> proxy.refusedConnections() >= count);
     }
 }
