@@ -1,6 +1,7 @@
 package dev.notebookchat.security.boundary;
 
 import dev.notebookchat.it.Api;
+import dev.notebookchat.it.Await;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.FakeProviders;
 import dev.notebookchat.it.Keycloak;
@@ -283,20 +284,9 @@ class KeycloakAuthIT {
 
     /** Polls until a read with this token answers {@code status}; fails with the last answer at the deadline. */
     static void awaitStatus(String token, int status, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        Api.Response answer = Api.withToken(token).get("api/notebooks");
-        while (answer.status() != status) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("still " + answer.status() + " after " + deadline + ", not " + status + ": " + answer.body());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            answer = Api.withToken(token).get("api/notebooks");
-        }
+        Api.Response[] last = new Api.Response[1];
+        Await.until(() -> "a read answering " + status + ", still " + last[0].status() + ": " + last[0].body(), deadline,
+                () -> (last[0] = Api.withToken(token).get("api/notebooks")).status() == status);
     }
 
     static String kid(String jwt) {

@@ -1,5 +1,6 @@
 package dev.notebookchat.security.control;
 
+import dev.notebookchat.it.Await;
 import dev.notebookchat.security.control.PublishedSigningKeys.Verdict;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
@@ -233,14 +234,9 @@ class PublishedSigningKeysTest {
         assertEquals(Optional.empty(), PublishedSigningKeys.keyId(null));
     }
 
-    private void awaitReads(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (provider.reads.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " reads of the JWKS, saw " + provider.reads.size());
-            }
-            Thread.sleep(5);
-        }
+    private void awaitReads(int count) {
+        Await.until(() -> "expected " + count + " reads of the JWKS, saw " + provider.reads.size(), Duration.ofSeconds(10),
+                () -> provider.reads.size() >= count);
         assertFalse(provider.reads.size() > count, "no more than " + count + " reads");
     }
 
