@@ -17,6 +17,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,11 +56,17 @@ public class Indexer {
 
     private static final Logger LOG = Logger.getLogger(Indexer.class.getName());
 
+    private static final Metadata QUEUED = Metadata.builder().withName("notebookchat.indexing.items")
+            .withDescription("Sources and notes this server has queued or is indexing right now").build();
+
     @Inject
     PassageTable table;
 
     @Inject
     Embedder embedder;
+
+    @Inject
+    MetricRegistry registry;
 
     @Resource
     ManagedExecutorService executor;
@@ -96,6 +105,8 @@ public class Indexer {
     /** Items to index, each once, oldest first; guarded by itself, as is {@link #draining}. */
     private final LinkedHashSet<Item> queue = new LinkedHashSet<>();
     private boolean draining;
+    /** The item being indexed now, if any: with the queue, the work this server has in hand. */
+    private final AtomicInteger working = new AtomicInteger();
     private volatile boolean stopped;
     private ScheduledFuture<?> sweeps;
 
@@ -107,6 +118,7 @@ public class Indexer {
 
     /** After the migrations (priority 1): the first sweep picks up what the last run left. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        registry.gauge(QUEUED, this, Indexer::inHand);
         long millis = Seconds.atLeast(Duration.ofSeconds(1), sweepSeconds).toMillis();
         sweeps = scheduler.scheduleWithFixedDelay(this::sweep, 0, millis, TimeUnit.MILLISECONDS);
     }
@@ -164,13 +176,22 @@ public class Indexer {
                 }
                 next = first.next();
                 first.remove();
+                working.set(1);
             }
             try {
                 index(next);
             } catch (RuntimeException e) {
                 // The database, most likely: the claim runs out and a sweep tries again.
                 LOG.warning("Indexing " + next.table() + " " + next.id() + " was interrupted: " + e);
+            } finally {
+                working.set(0);
             }
+        }
+    }
+
+    private long inHand() {
+        synchronized (queue) {
+            return queue.size() + working.get();
         }
     }
 
