@@ -214,17 +214,36 @@ public class Indexer {
             return;
         }
         Claim claim = claimed.get();
+        Optional<List<Passage>> passages;
         try {
-            passages(claim).ifPresent(passages -> table.finish(claim, passages));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Indexing " + item.table() + " " + item.id() + " failed; it is marked failed", e);
+            passages = passages(claim);
+        } catch (Unindexable e) {
+            // The item's status says it to the user; the cause is for the log, once.
+            LOG.log(Level.WARNING, "Indexing " + item.table() + " " + item.id() + " failed; it is marked failed", e.getCause());
             table.fail(claim);
+            return;
+        }
+        passages.ifPresent(found -> table.finish(claim, found));
+    }
+
+    /** The text could not be split or embedded: trying again would fail again, so the item is marked failed. */
+    static final class Unindexable extends RuntimeException {
+        Unindexable(RuntimeException cause) {
+            super(cause);
         }
     }
 
-    /** The item's passages with their embeddings; empty when the claim was lost on the way (edited or deleted). */
+    /**
+     * The item's passages with their embeddings; empty when the claim was lost on the way (edited or
+     * deleted). A database failure passes through: the claim then runs out and a sweep tries again.
+     */
     private Optional<List<Passage>> passages(Claim claim) {
-        List<Chunk> chunks = chunker.split(claim.content());
+        List<Chunk> chunks;
+        try {
+            chunks = chunker.split(claim.content());
+        } catch (RuntimeException e) {
+            throw new Unindexable(e);
+        }
         Map<String, byte[]> embeddings = new LinkedHashMap<>(claim.embeddings());
         Map<String, String> missing = new LinkedHashMap<>();
         List<String> hashes = new ArrayList<>(chunks.size());
@@ -241,7 +260,12 @@ public class Indexer {
                 return Optional.empty();
             }
             List<Map.Entry<String, String>> part = toEmbed.subList(from, Math.min(toEmbed.size(), from + batch));
-            List<float[]> vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
+            List<float[]> vectors;
+            try {
+                vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
+            } catch (RuntimeException e) {
+                throw new Unindexable(e);
+            }
             for (int i = 0; i < part.size(); i++) {
                 embeddings.put(part.get(i).getKey(), VectorIndex.bytes(vectors.get(i)));
             }
