@@ -47,10 +47,11 @@ public class Notes {
         }
         boolean retitled = title != null && !title.equals(note.title());
         boolean rewritten = content != null && !content.equals(note.content());
-        note.update(title, content);
         if (rewritten || retitled) {
+            // Before the row changes, so the notebook is locked before the item (retrieval's PassageTable.bump).
             changed.fire(ItemChanged.of(note, rewritten));
         }
+        note.update(title, content);
     }
 
     /** The whole texts of these notes, by id. */
@@ -72,7 +73,8 @@ public class Notes {
 
     /** Its passages go with it (ON DELETE CASCADE in the schema). */
     public void delete(Note note) {
-        em.remove(note);
+        // Before the row goes: whoever keeps the passages locks the notebook first (retrieval's PassageTable.bump).
         changed.fire(ItemChanged.of(note, false));
+        em.remove(note);
     }
 }

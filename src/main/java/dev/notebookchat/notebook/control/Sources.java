@@ -51,10 +51,11 @@ public class Sources {
         limits.roomFor(source.notebook(), grows);
         boolean retitled = title != null && !title.equals(source.title());
         boolean rewritten = content != null && !content.equals(source.content());
-        source.update(title, content, summary);
         if (rewritten || retitled) {
+            // Before the row changes, so the notebook is locked before the item (retrieval's PassageTable.bump).
             changed.fire(ItemChanged.of(source, rewritten));
         }
+        source.update(title, content, summary);
     }
 
     /** The whole texts of these sources, by id. */
@@ -102,7 +103,8 @@ public class Sources {
 
     /** Its passages go with it (ON DELETE CASCADE in the schema). */
     public void delete(Source source) {
-        em.remove(source);
+        // Before the row goes: whoever keeps the passages locks the notebook first (retrieval's PassageTable.bump).
         changed.fire(ItemChanged.of(source, false));
+        em.remove(source);
     }
 }

@@ -76,6 +76,8 @@ public class PassageTable {
     @Transactional(REQUIRES_NEW)
     boolean finish(Claim claim, List<Passage> passages) {
         Item item = claim.item();
+        // The notebook's row before the item's (see bump). Raised in vain if the claim is gone: a reload.
+        bump(claim.notebookId());
         int ready = em.createNativeQuery("UPDATE " + item.table() + " SET status = 'ready', indexing_claim = NULL, indexing_since = NULL "
                         + "WHERE id = ?1 AND status = 'indexing' AND indexing_claim = ?2")
                 .setParameter(1, item.id()).setParameter(2, claim.claim()).executeUpdate();
@@ -86,7 +88,6 @@ public class PassageTable {
         for (Passage passage : passages) {
             em.persist(passage);
         }
-        bump(claim.notebookId());
         return true;
     }
 
@@ -100,13 +101,13 @@ public class PassageTable {
 
     /**
      * Tells every server's cached vectors of the notebook that they are stale: within the transaction
-     * that changed its passages or which of them may be used.
+     * that changed its passages or which of them may be used. Every transaction that writes both the
+     * notebook's row and an item's locks the notebook's first (an edit's size check locks it before the
+     * item is written, and {@link #finish} bumps before it marks the item), so two of them never wait
+     * on each other in a circle.
      */
     @Transactional(MANDATORY)
     void bump(String notebookId) {
-        // The item's own row first, as the indexer's finish() does: two transactions that lock the same
-        // two rows in the same order cannot deadlock.
-        em.flush();
         em.createNativeQuery("UPDATE notebook SET passages_version = passages_version + 1 WHERE id = ?1")
                 .setParameter(1, notebookId).executeUpdate();
     }
