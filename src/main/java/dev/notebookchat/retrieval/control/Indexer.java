@@ -166,6 +166,21 @@ public class Indexer {
     }
 
     private void drain() {
+        boolean emptied = false;
+        try {
+            drainQueue();
+            emptied = true;
+        } finally {
+            if (!emptied) {
+                // An Error ended the loop: the next enqueue (a sweep's at the latest) starts another.
+                synchronized (queue) {
+                    draining = false;
+                }
+            }
+        }
+    }
+
+    private void drainQueue() {
         while (true) {
             Item next;
             synchronized (queue) {
@@ -228,7 +243,7 @@ public class Indexer {
 
     /** The text could not be split or embedded: trying again would fail again, so the item is marked failed. */
     static final class Unindexable extends RuntimeException {
-        Unindexable(RuntimeException cause) {
+        Unindexable(Throwable cause) {
             super(cause);
         }
     }
@@ -241,7 +256,7 @@ public class Indexer {
         List<Chunk> chunks;
         try {
             chunks = chunker.split(claim.content());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             throw new Unindexable(e);
         }
         Map<String, byte[]> embeddings = new LinkedHashMap<>(claim.embeddings());
@@ -263,7 +278,8 @@ public class Indexer {
             List<float[]> vectors;
             try {
                 vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // LinkageError: the model's library is missing or its native part did not load.
                 throw new Unindexable(e);
             }
             for (int i = 0; i < part.size(); i++) {
