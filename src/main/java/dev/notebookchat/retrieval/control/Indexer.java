@@ -210,7 +210,7 @@ public class Indexer {
         }
     }
 
-    private void sweep() {
+    void sweep() {
         try {
             OffsetDateTime now = Clock.now();
             for (Item item : table.waiting(now.minus(indexingTimeout), queueSize)) {

@@ -2,8 +2,11 @@ package dev.notebookchat.retrieval.control;
 
 import dev.notebookchat.retrieval.control.PassageTable.Claim;
 import dev.notebookchat.retrieval.entity.Passage;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One item through the indexer, with the database and the model played by fakes that record what they were asked. */
 class IndexerTest {
@@ -89,6 +93,37 @@ class IndexerTest {
         assertEquals(Map.of(), table.finished);
     }
 
+    @Test
+    void aSweepIndexesWhatIsPendingAndWhatAStoppedServerLeftHalfDone() {
+        table.pending(Item.source("left-pending"), TEXT);
+        table.pending(Item.note("abandoned"), "One sentence only.");
+        table.waiting = List.of(Item.source("left-pending"), Item.note("abandoned"));
+        indexer.executor = inline();
+        indexer.queueSize = 10;
+        OffsetDateTime before = OffsetDateTime.now();
+
+        indexer.sweep();
+
+        assertEquals(3, table.finished.get("left-pending").size());
+        assertEquals(List.of("One sentence only."), table.finished.get("abandoned").stream().map(Passage::text).toList());
+        // A claim counts as abandoned when it was not renewed for the indexing timeout (120 s here).
+        long secondsBack = Duration.between(table.abandonedBefore, before).toSeconds();
+        assertTrue(secondsBack >= 119 && secondsBack <= 121, secondsBack + " s");
+    }
+
+    /** A managed executor that runs each task at once on the calling thread. */
+    static ManagedExecutorService inline() {
+        return (ManagedExecutorService) Proxy.newProxyInstance(
+                IndexerTest.class.getClassLoader(), new Class<?>[] {ManagedExecutorService.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("execute")) {
+                        ((Runnable) args[0]).run();
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     static Indexer indexer(Table table, Model model, int batch) {
         Indexer indexer = new Indexer();
         indexer.table = table;
@@ -108,6 +143,14 @@ class IndexerTest {
         final Map<String, List<Passage>> finished = new HashMap<>();
         final List<String> failed = new ArrayList<>();
         int renewals = Integer.MAX_VALUE;
+        List<Item> waiting = List.of();
+        OffsetDateTime abandonedBefore;
+
+        @Override
+        List<Item> waiting(OffsetDateTime abandonedBefore, int limit) {
+            this.abandonedBefore = abandonedBefore;
+            return waiting;
+        }
 
         void pending(Item item, String content) {
             pending.put(item.id(), content);
