@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One scrape of {@code /metrics}, as Prometheus reads it: samples with a name, labels and a value. */
-record PrometheusText(List<Sample> samples, String text) {
+public record PrometheusText(List<Sample> samples, String text) {
 
     record Sample(String name, Map<String, String> labels, double value) {
     }
@@ -19,7 +19,7 @@ record PrometheusText(List<Sample> samples, String text) {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** Scrapes without credentials, as Prometheus does by default. */
-    static PrometheusText scrape() {
+    public static PrometheusText scrape() {
         Api.Response answer = Api.anonymous().get("metrics");
         if (answer.status() != 200) {
             throw new AssertionError("GET /metrics answered " + answer.status() + ": " + answer.body());
@@ -64,7 +64,7 @@ record PrometheusText(List<Sample> samples, String text) {
      * The value of the one series named {@code name} with exactly these labels (besides the scope);
      * 0 for a counter that does not exist yet.
      */
-    double value(String name, Map<String, String> labels) {
+    public double value(String name, Map<String, String> labels) {
         List<Sample> matching = samples.stream()
                 .filter(s -> s.name().equals(name) && withoutScope(s.labels()).equals(labels))
                 .toList();

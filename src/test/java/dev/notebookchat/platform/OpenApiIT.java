@@ -56,6 +56,7 @@ class OpenApiIT {
             "GET /api/notes/{id}",
             "PUT /api/notes/{id}",
             "DELETE /api/notes/{id}",
+            "GET /api/notebooks/{id}/passages",
             "GET /api/models/providers",
             "GET /api/models",
             "GET /api/credentials",

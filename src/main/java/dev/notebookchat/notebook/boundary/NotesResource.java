@@ -2,6 +2,7 @@ package dev.notebookchat.notebook.boundary;
 
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Notes;
+import dev.notebookchat.notebook.entity.IndexStatus;
 import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
@@ -51,10 +52,10 @@ public class NotesResource {
     }
 
     public record NoteJson(String id, String notebookId, String title, String content,
-                           Instant created, Instant updated) {
+                           Instant created, Instant updated, IndexStatus status) {
         static NoteJson of(Note s) {
             return new NoteJson(s.id(), s.notebook().id(), s.title(), s.content(),
-                    s.created().toInstant(), s.updated().toInstant());
+                    s.created().toInstant(), s.updated().toInstant(), s.status());
         }
     }
 

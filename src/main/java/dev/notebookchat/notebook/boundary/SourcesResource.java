@@ -2,6 +2,7 @@ package dev.notebookchat.notebook.boundary;
 
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Sources;
+import dev.notebookchat.notebook.entity.IndexStatus;
 import dev.notebookchat.notebook.entity.Source;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
@@ -52,10 +53,10 @@ public class SourcesResource {
     }
 
     public record SourceJson(String id, String notebookId, String title, String content, String summary,
-                             Instant created, Instant updated) {
+                             Instant created, Instant updated, IndexStatus status) {
         static SourceJson of(Source s) {
             return new SourceJson(s.id(), s.notebook().id(), s.title(), s.content(), s.summary(),
-                    s.created().toInstant(), s.updated().toInstant());
+                    s.created().toInstant(), s.updated().toInstant(), s.status());
         }
     }
 

@@ -2,7 +2,9 @@ package dev.notebookchat.notebook.control;
 
 import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.notebook.entity.ItemChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -21,6 +23,10 @@ public class Notes {
     @Inject
     NotebookLimits limits;
 
+    /** Keeps the notebook's passages in step (retrieval), within this transaction and after it commits. */
+    @Inject
+    Event<ItemChanged> changed;
+
     /** A note and the size of its text, without the text ({@link Notebooks#measures}). */
     public record Measure(String id, String title, long length) {
     }
@@ -30,6 +36,7 @@ public class Notes {
         Note note = new Note(notebook, title, content);
         em.persist(note);
         notebook.touch();
+        changed.fire(ItemChanged.of(note, true));
         return note;
     }
 
@@ -37,6 +44,12 @@ public class Notes {
     public void update(Note note, String title, String content) {
         if (content != null) {
             limits.roomFor(note.notebook(), NotebookLimits.characters(content) - NotebookLimits.characters(note.content()));
+        }
+        boolean retitled = title != null && !title.equals(note.title());
+        boolean rewritten = content != null && !content.equals(note.content());
+        if (rewritten || retitled) {
+            // Before the row changes, so the notebook is locked before the item (retrieval's PassageTable.bump).
+            changed.fire(ItemChanged.of(note, rewritten));
         }
         note.update(title, content);
     }
@@ -58,7 +71,10 @@ public class Notes {
                 .orElseThrow(() -> new NotFoundException("Note not found."));
     }
 
+    /** Its passages go with it (ON DELETE CASCADE in the schema). */
     public void delete(Note note) {
+        // Before the row goes: whoever keeps the passages locks the notebook first (retrieval's PassageTable.bump).
+        changed.fire(ItemChanged.of(note, false));
         em.remove(note);
     }
 }

@@ -2,7 +2,9 @@ package dev.notebookchat.notebook.control;
 
 import dev.notebookchat.notebook.entity.Notebook;
 import dev.notebookchat.notebook.entity.Source;
+import dev.notebookchat.notebook.entity.ItemChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -25,6 +27,10 @@ public class Sources {
     @Inject
     NotebookLimits limits;
 
+    /** Keeps the notebook's passages in step (retrieval), within this transaction and after it commits. */
+    @Inject
+    Event<ItemChanged> changed;
+
     /** A source and the size of its text, without the text: what a context decides and measures by ({@link Notebooks#measures}). */
     public record Measure(String id, String title, String summary, long length) {
     }
@@ -34,6 +40,7 @@ public class Sources {
         Source source = new Source(notebook, title, content, summary);
         em.persist(source);
         notebook.touch();
+        changed.fire(ItemChanged.of(source, true));
         return source;
     }
 
@@ -42,6 +49,12 @@ public class Sources {
         long grows = (content == null ? 0 : NotebookLimits.characters(content) - NotebookLimits.characters(source.content()))
                 + (summary == null ? 0 : NotebookLimits.characters(summary) - NotebookLimits.characters(source.summary()));
         limits.roomFor(source.notebook(), grows);
+        boolean retitled = title != null && !title.equals(source.title());
+        boolean rewritten = content != null && !content.equals(source.content());
+        if (rewritten || retitled) {
+            // Before the row changes, so the notebook is locked before the item (retrieval's PassageTable.bump).
+            changed.fire(ItemChanged.of(source, rewritten));
+        }
         source.update(title, content, summary);
     }
 
@@ -66,7 +79,7 @@ public class Sources {
     }
 
     /** A text computed by the database may come back as a CLOB (H2) rather than a string. */
-    static String text(Object value) {
+    public static String text(Object value) {
         if (value instanceof Clob clob) {
             try {
                 return clob.getSubString(1, (int) Math.min(Integer.MAX_VALUE, clob.length()));
@@ -88,7 +101,10 @@ public class Sources {
                 .orElseThrow(() -> new NotFoundException("Source not found."));
     }
 
+    /** Its passages go with it (ON DELETE CASCADE in the schema). */
     public void delete(Source source) {
+        // Before the row goes: whoever keeps the passages locks the notebook first (retrieval's PassageTable.bump).
+        changed.fire(ItemChanged.of(source, false));
         em.remove(source);
     }
 }

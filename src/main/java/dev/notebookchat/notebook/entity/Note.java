@@ -2,6 +2,8 @@ package dev.notebookchat.notebook.entity;
 
 import dev.notebookchat.platform.Clock;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
@@ -35,6 +37,9 @@ public class Note {
     private String content;
     private OffsetDateTime created;
     private OffsetDateTime updated;
+    /** Written by the retrieval component as it indexes; an edit of the text sets it back to pending. */
+    @Enumerated(EnumType.STRING)
+    private IndexStatus status;
 
     protected Note() {
     }
@@ -46,11 +51,15 @@ public class Note {
         this.content = Objects.requireNonNull(content);
         this.created = Clock.now();
         this.updated = created;
+        this.status = IndexStatus.pending;
     }
 
     public void update(String title, String content) {
         if (title != null) this.title = title;
-        if (content != null) this.content = content;
+        if (content != null && !content.equals(this.content)) {
+            this.content = content;
+            this.status = IndexStatus.pending;
+        }
         this.updated = Clock.now();
     }
 
@@ -60,4 +69,5 @@ public class Note {
     public String content() { return content; }
     public OffsetDateTime created() { return created; }
     public OffsetDateTime updated() { return updated; }
+    public IndexStatus status() { return status; }
 }

@@ -2,6 +2,8 @@ package dev.notebookchat.notebook.entity;
 
 import dev.notebookchat.platform.Clock;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
@@ -39,6 +41,9 @@ public class Source {
     private String summary;
     private OffsetDateTime created;
     private OffsetDateTime updated;
+    /** Written by the retrieval component as it indexes; an edit of the text sets it back to pending. */
+    @Enumerated(EnumType.STRING)
+    private IndexStatus status;
 
     protected Source() {
     }
@@ -51,11 +56,15 @@ public class Source {
         this.summary = summary;
         this.created = Clock.now();
         this.updated = created;
+        this.status = IndexStatus.pending;
     }
 
     public void update(String title, String content, String summary) {
         if (title != null) this.title = title;
-        if (content != null) this.content = content;
+        if (content != null && !content.equals(this.content)) {
+            this.content = content;
+            this.status = IndexStatus.pending;
+        }
         if (summary != null) this.summary = summary;
         this.updated = Clock.now();
     }
@@ -67,4 +76,5 @@ public class Source {
     public String summary() { return summary; }
     public OffsetDateTime created() { return created; }
     public OffsetDateTime updated() { return updated; }
+    public IndexStatus status() { return status; }
 }

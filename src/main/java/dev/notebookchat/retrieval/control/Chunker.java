@@ -72,6 +72,10 @@ public final class Chunker {
             while (next - 1 > i && end - sentences.get(next - 1)[0] <= overlap) {
                 next--;
             }
+            // ...but only as many as leave room for the next new sentence: a passage of overlap alone says nothing new.
+            while (next <= j && sentences.get(j + 1)[1] - sentences.get(next)[0] > size) {
+                next++;
+            }
             i = next;
         }
         return chunks;

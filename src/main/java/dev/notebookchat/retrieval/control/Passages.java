@@ -1,13 +1,34 @@
 package dev.notebookchat.retrieval.control;
 
+import dev.notebookchat.notebook.control.Sources;
+import dev.notebookchat.retrieval.entity.Passage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A notebook's passages, searched by meaning: the ones most similar to a question among the items a
  * turn may use.
+ *
+ * <p>Each notebook's vectors are loaded once into memory and kept while its {@code passages_version} in
+ * the database is the one they were loaded at: a search costs one small query to check that, the scan
+ * of the vectors, and one query for the texts of the passages found. Every change of a notebook's
+ * passages raises the version in the same transaction, so no server, this one or another sharing the
+ * database, searches stale vectors. The cache holds at most {@code notebookchat.retrieval.cache-passages}
+ * vectors (1.5 KB each), dropping the notebooks searched longest ago; a notebook bigger than that is
+ * loaded for each search.
  */
 @ApplicationScoped
 public class Passages {
@@ -20,11 +41,162 @@ public class Passages {
     public record Hit(String sourceId, String noteId, String title, int number, String text, float score) {
     }
 
+    @PersistenceContext(unitName = "notebookchat")
+    EntityManager em;
+
+    @Inject
+    PassageTable table;
+
+    @Inject
+    Embedder embedder;
+
+    @Inject
+    @ConfigProperty(name = "notebookchat.retrieval.cache-passages", defaultValue = "50000")
+    int cachePassages;
+
+    /**
+     * The ready passages of one notebook as of {@code version}: row {@code r} of {@code index} is passage
+     * {@code ids[r]}, number {@code numbers[r]} of item {@code items[item[r]]}.
+     */
+    record Vectors(long version, String[] ids, int[] item, int[] numbers, List<ItemTitle> items, VectorIndex index) {
+    }
+
+    record ItemTitle(String sourceId, String noteId, String title) {
+        String id() {
+            return sourceId != null ? sourceId : noteId;
+        }
+    }
+
+    /** Notebook id -> its vectors, the most recently searched last; guarded by itself. */
+    private final LinkedHashMap<String, Vectors> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cached;
+
     /**
      * The {@code limit} passages of the notebook most similar to {@code question}, best first, among the
      * passages of the sources and notes whose ids are in {@code itemIds}. Items not indexed yet have none.
      */
     public List<Hit> search(String notebookId, String question, Collection<String> itemIds, int limit) {
-        return List.of();
+        if (itemIds.isEmpty()) {
+            return List.of();
+        }
+        return search(notebookId, question, itemIds::contains, limit);
+    }
+
+    /** As {@link #search(String, String, Collection, int)} among all the notebook's sources and notes. */
+    public List<Hit> searchAll(String notebookId, String question, int limit) {
+        return search(notebookId, question, id -> true, limit);
+    }
+
+    private List<Hit> search(String notebookId, String question, Predicate<String> allowedItem, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        Optional<Long> version = table.version(notebookId);
+        if (version.isEmpty()) {
+            forget(notebookId);
+            return List.of();
+        }
+        Vectors vectors = vectors(notebookId, version.get());
+        boolean[] allowed = new boolean[vectors.items().size()];
+        boolean any = false;
+        for (int i = 0; i < allowed.length; i++) {
+            allowed[i] = allowedItem.test(vectors.items().get(i).id());
+            any |= allowed[i];
+        }
+        if (!any) {
+            return List.of();
+        }
+        float[] query = embedder.question(question);
+        int[] rows = vectors.index().top(query, limit, row -> allowed[vectors.item()[row]]);
+        Map<String, String> texts = texts(rows, vectors);
+        List<Hit> hits = new ArrayList<>(rows.length);
+        for (int row : rows) {
+            String text = texts.get(vectors.ids()[row]);
+            if (text == null) {
+                continue; // replaced since the vectors were loaded; the next search sees the new version
+            }
+            ItemTitle item = vectors.items().get(vectors.item()[row]);
+            hits.add(new Hit(item.sourceId(), item.noteId(), item.title(), vectors.numbers()[row], text,
+                    vectors.index().score(row, query)));
+        }
+        return hits;
+    }
+
+    private Map<String, String> texts(int[] rows, Vectors vectors) {
+        if (rows.length == 0) {
+            return Map.of();
+        }
+        List<String> ids = new ArrayList<>(rows.length);
+        for (int row : rows) {
+            ids.add(vectors.ids()[row]);
+        }
+        Map<String, String> texts = new HashMap<>();
+        for (Object[] row : em.createNamedQuery(Passage.TEXTS, Object[].class).setParameter("ids", ids).getResultList()) {
+            texts.put((String) row[0], Sources.text(row[1]));
+        }
+        return texts;
+    }
+
+    private Vectors vectors(String notebookId, long version) {
+        synchronized (cache) {
+            Vectors known = cache.get(notebookId);
+            if (known != null && known.version() == version) {
+                return known;
+            }
+        }
+        // Loaded outside the lock: two searches of a stale notebook may both load it, no search waits for another notebook.
+        Vectors loaded = load(version, notebookId);
+        synchronized (cache) {
+            Vectors replaced = cache.put(notebookId, loaded);
+            cached += loaded.ids().length - (replaced == null ? 0 : replaced.ids().length);
+            Iterator<Map.Entry<String, Vectors>> eldest = cache.entrySet().iterator();
+            while (cached > cachePassages && eldest.hasNext()) {
+                Map.Entry<String, Vectors> entry = eldest.next();
+                cached -= entry.getValue().ids().length;
+                eldest.remove();
+            }
+        }
+        return loaded;
+    }
+
+    private void forget(String notebookId) {
+        synchronized (cache) {
+            Vectors removed = cache.remove(notebookId);
+            if (removed != null) {
+                cached -= removed.ids().length;
+            }
+        }
+    }
+
+    /**
+     * The notebook's passages of items that are ready, read after {@code version} was, so they are at
+     * least that new. In a fixed order (item creation, item, number), so ties rank the same every time.
+     */
+    private Vectors load(long version, String notebookId) {
+        List<?> rows = em.createNativeQuery("SELECT p.id, p.source_id, p.note_id, p.number, p.embedding, COALESCE(s.title, n.title) "
+                        + "FROM passage p LEFT JOIN source s ON s.id = p.source_id LEFT JOIN note n ON n.id = p.note_id "
+                        + "WHERE p.notebook_id = ?1 AND (s.status = 'ready' OR n.status = 'ready') "
+                        + "ORDER BY COALESCE(s.created, n.created), COALESCE(p.source_id, p.note_id), p.number")
+                .setParameter(1, notebookId).getResultList();
+        String[] ids = new String[rows.size()];
+        int[] item = new int[rows.size()];
+        int[] numbers = new int[rows.size()];
+        List<float[]> embeddings = new ArrayList<>(rows.size());
+        List<ItemTitle> items = new ArrayList<>();
+        Map<String, Integer> itemRows = new HashMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            Object[] row = (Object[]) rows.get(r);
+            ids[r] = (String) row[0];
+            String sourceId = (String) row[1];
+            String noteId = (String) row[2];
+            String title = Sources.text(row[5]);
+            item[r] = itemRows.computeIfAbsent(sourceId != null ? sourceId : noteId, id -> {
+                items.add(new ItemTitle(sourceId, noteId, title));
+                return items.size() - 1;
+            });
+            numbers[r] = ((Number) row[3]).intValue();
+            embeddings.add(VectorIndex.vector((byte[]) row[4]));
+        }
+        return new Vectors(version, ids, item, numbers, List.copyOf(items), new VectorIndex(MiniLm.DIMENSIONS, embeddings));
     }
 }

@@ -36,12 +36,25 @@ public final class VectorIndex {
 
     /** The similarity of row {@code row} to {@code query}: their dot product, the cosine for unit vectors. */
     public float score(int row, float[] query) {
-        float sum = 0;
+        // Four running sums instead of one: the JIT may not reorder float additions, so a single sum
+        // waits on each addition before the next; four independent ones keep the core's adders busy
+        // (about twice as fast). The order is fixed, so the same vectors always give the same score.
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
         int offset = row * dimensions;
-        for (int d = 0; d < dimensions; d++) {
-            sum += flat[offset + d] * query[d];
+        int d = 0;
+        for (int end = dimensions - 3; d < end; d += 4) {
+            s0 += flat[offset + d] * query[d];
+            s1 += flat[offset + d + 1] * query[d + 1];
+            s2 += flat[offset + d + 2] * query[d + 2];
+            s3 += flat[offset + d + 3] * query[d + 3];
         }
-        return sum;
+        for (; d < dimensions; d++) {
+            s0 += flat[offset + d] * query[d];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.notebookchat.retrieval.entity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 import java.util.Objects;
@@ -16,7 +17,10 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "passage")
+@NamedQuery(name = Passage.TEXTS, query = "SELECT p.id, p.text FROM Passage p WHERE p.id IN :ids")
 public class Passage {
+
+    public static final String TEXTS = "Passage.texts";
 
     @Id
     private String id;
