@@ -24,8 +24,12 @@ final class PassageContext {
     /** Enough hits to fill the largest budget with short passages; the search ranks them all anyway. */
     static final int MAX_SEARCH = 5_000;
 
-    /** Passages are a few hundred characters or more: a budget of {@code n} characters holds fewer than n / 100. */
+    /**
+     * Passages are a few hundred characters or more, so a budget of {@code n} characters holds fewer than
+     * n / 100 of them; a short note is one short passage, and a few more hits leave room for such.
+     */
     static final int SHORTEST_PASSAGE = 100;
+    static final int SHORT_ITEMS = 20;
 
     private PassageContext() {
     }
@@ -112,7 +116,7 @@ final class PassageContext {
     }
 
     static int searchLimit(long budget) {
-        return (int) Math.max(1, Math.min(MAX_SEARCH, budget / SHORTEST_PASSAGE));
+        return (int) Math.min(MAX_SEARCH, budget / SHORTEST_PASSAGE + SHORT_ITEMS);
     }
 
     private static List<Item> items(NotebookContext context) {
