@@ -26,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A notebook's context for a turn, loaded by what the config selects: first every item's size from
@@ -40,6 +42,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class NotebookContexts {
+
+    private static final Logger LOG = Logger.getLogger(NotebookContexts.class.getName());
 
     static final String READY = "ready";
 
@@ -117,10 +121,8 @@ public class NotebookContexts {
             String system = ContextBuilder.systemPrompt(context);
             // The database measures in characters, Java in UTF-16 units: measured again as it is sent.
             if (system.length() - ContextBuilder.INSTRUCTIONS.length() <= split.contextCharacters()) {
-                List<Citation> citations = selection.ids().isEmpty() ? List.of()
-                        : passages.search(notebook.id(), question, selection.ids(), maxCitations).stream()
-                        .filter(hit -> hit.score() >= minSimilarity).map(PassageContext::citation).toList();
-                return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(), citations, null);
+                return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(),
+                        closest(notebook, question, selection.ids()), null);
             }
         }
         // Items not indexed yet have no passages: their summary or the start of their text stands in.
@@ -128,6 +130,23 @@ public class NotebookContexts {
         NotebookContext standIns = standIns(selection, ready);
         return PassageContext.passages(passages, notebook.id(), question, readyIds, standIns,
                 split.contextCharacters(), split.history(), maxCitations);
+    }
+
+    /**
+     * What an answer that had the whole selection cites: its closest passages. They only point the reader
+     * to the passage, so a search that fails costs the citations, not the answer.
+     */
+    private List<Citation> closest(Notebook notebook, String question, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return passages.search(notebook.id(), question, ids, maxCitations).stream()
+                    .filter(hit -> hit.score() >= minSimilarity).map(PassageContext::citation).toList();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The passages of notebook " + notebook.id() + " could not be searched; the answer cites none", e);
+            return List.of();
+        }
     }
 
     /** The local model quotes whole sentences: passages of the full texts, or the full text of an item not indexed yet. */
