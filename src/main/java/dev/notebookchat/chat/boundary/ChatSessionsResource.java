@@ -3,6 +3,7 @@ package dev.notebookchat.chat.boundary;
 import dev.notebookchat.chat.control.ChatSessions;
 import dev.notebookchat.chat.control.Turns;
 import dev.notebookchat.chat.entity.ChatMessage;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.platform.ValidText;
@@ -11,6 +12,7 @@ import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.security.control.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -86,13 +88,14 @@ public class ChatSessionsResource {
     public record UsageJson(Integer inputTokens, Integer outputTokens) {
     }
 
+    /** {@code citations}: the passages the answer draws on, as its {@code complete} event listed them; empty when none. */
     public record MessageJson(String id, String type, String content, Instant timestamp, String status, String model,
-                              UsageJson usage) {
+                              UsageJson usage, JsonArray citations) {
         static MessageJson of(ChatMessage m) {
             UsageJson usage = m.inputTokens() == null && m.outputTokens() == null ? null
                     : new UsageJson(m.inputTokens(), m.outputTokens());
             return new MessageJson(m.id(), m.type().name(), m.content(), m.created().toInstant(), m.status().name(),
-                    m.model(), usage);
+                    m.model(), usage, Citation.toJson(m.citations()));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ChatMessage;
 import dev.notebookchat.chat.entity.ChatSession;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
@@ -130,6 +131,7 @@ public class ChatHistory {
         em.createNamedQuery(ChatMessage.END).setParameter("id", ending.answerId()).setParameter("content", ending.content())
                 .setParameter("status", ending.status().name()).setParameter("finishReason", ending.finishReason())
                 .setParameter("inputTokens", ending.usage().inputTokens()).setParameter("outputTokens", ending.usage().outputTokens())
+                .setParameter("citations", Citation.columnText(ending.citations()))
                 .executeUpdate();
     }
 
@@ -195,7 +197,8 @@ public class ChatHistory {
         switch (answer.status()) {
             case complete, stopped -> {
                 events.add(new ChatEvent.AiMessageComplete(answer.content(), answer.created().toInstant()));
-                events.add(new ChatEvent.Complete(answer.id(), answer.finishReason(), answer.inputTokens(), answer.outputTokens()));
+                events.add(new ChatEvent.Complete(answer.id(), answer.finishReason(), answer.inputTokens(), answer.outputTokens(),
+                        answer.citations()));
             }
             case error -> events.add(new ChatEvent.Error("This answer failed; its partial text is saved. Ask again to retry."));
             case interrupted, streaming -> events.add(new ChatEvent.Error(

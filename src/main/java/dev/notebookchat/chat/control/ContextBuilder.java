@@ -117,22 +117,45 @@ public class ContextBuilder {
         return content.substring(0, cut).stripTrailing() + " …";
     }
 
+    /** How to answer, the start of every system prompt. */
+    static final String INSTRUCTIONS = "You are a research assistant for the user's notebook. Answer from the notebook's "
+            + "sources and notes below when they cover the question, and cite the title of each "
+            + "source you use. If they do not cover it, say so before answering from general knowledge.";
+
+    /** Said when the notebook's selection did not fit and its closest passages stand in for it. */
+    static final String PASSAGES_ONLY = "\n\nThe selected sources and notes are more than fits here, so below are "
+            + "their passages closest to the question, best first, each under its title and passage number.";
+
+    static final String SOURCE = "Source";
+    static final String NOTE = "Note";
+
     /** The system prompt: how to answer, then every item of the context under its title. */
     public static String systemPrompt(NotebookContext context) {
-        StringBuilder prompt = new StringBuilder(256 + context.charCount());
-        prompt.append("You are a research assistant for the user's notebook. Answer from the notebook's ")
-                .append("sources and notes below when they cover the question, and cite the title of each ")
-                .append("source you use. If they do not cover it, say so before answering from general knowledge.");
+        StringBuilder prompt = new StringBuilder(256 + context.charCount()).append(INSTRUCTIONS);
         if (context.isEmpty()) {
             prompt.append("\n\nThe notebook context is empty for this question.");
         }
         for (Item source : context.sources()) {
-            prompt.append("\n\n## Source: ").append(source.title()).append('\n').append(source.content());
+            prompt.append(section(SOURCE, source.title(), source.content()));
         }
         for (Item note : context.notes()) {
-            prompt.append("\n\n## Note: ").append(note.title()).append('\n').append(note.content());
+            prompt.append(section(NOTE, note.title(), note.content()));
         }
         return prompt.toString();
+    }
+
+    /** One item of the prompt under its heading; {@code kind} is {@link #SOURCE} or {@link #NOTE}. */
+    static String section(String kind, String heading, String content) {
+        return heading(kind, heading) + content;
+    }
+
+    static String heading(String kind, String heading) {
+        return "\n\n## " + kind + ": " + heading + "\n";
+    }
+
+    /** A passage's heading: its item's title and its number there. */
+    static String passageHeading(String title, int number) {
+        return title + " (passage " + number + ")";
     }
 
     private static void requireKnown(String kind, Map<String, String> levels, List<String> ids, Set<String> allowed) {

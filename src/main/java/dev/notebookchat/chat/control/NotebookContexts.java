@@ -1,34 +1,51 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.control.ContextBuilder.Document;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.notebook.control.Notes;
 import dev.notebookchat.notebook.control.Sources;
 import dev.notebookchat.notebook.entity.Notebook;
+import dev.notebookchat.provider.spi.KnownProvider;
+import dev.notebookchat.provider.spi.ModelRef;
+import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
+import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
+import dev.notebookchat.retrieval.control.Passages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.core.Response;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A notebook's context for a turn, loaded by what the config selects: first every item's size from
  * the database, then only the texts that enter the prompt (the first characters of a source that
- * stands in for its missing summary, the whole text of an item at {@code full content}). A turn whose
- * selection is larger than {@code notebookchat.context.max-characters} is refused before any whole
- * text is loaded.
+ * stands in for its missing summary, the whole text of an item at {@code full content}).
+ *
+ * <p>A turn sends the selection as it is when it fits the model's window (less the answer's share,
+ * the instructions, the question and the recent history, see {@link ContextBudget}) and
+ * {@code notebookchat.context.max-characters}. When it does not, the turn is not refused: the
+ * selection's passages closest to the question take its place, as many as fit, decided before any
+ * whole text is loaded. The local model always reads passages of the full texts.
  */
 @ApplicationScoped
 public class NotebookContexts {
+
+    private static final Logger LOG = Logger.getLogger(NotebookContexts.class.getName());
+
+    static final String READY = "ready";
 
     @Inject
     Notebooks notebooks;
@@ -40,6 +57,15 @@ public class NotebookContexts {
     Notes notes;
 
     @Inject
+    Passages passages;
+
+    @Inject
+    ModelWindows windows;
+
+    @PersistenceContext(unitName = "notebookchat")
+    EntityManager em;
+
+    @Inject
     @ConfigProperty(name = "notebookchat.context.summary-characters", defaultValue = "1000")
     int summaryCharacters;
 
@@ -47,74 +73,224 @@ public class NotebookContexts {
     @ConfigProperty(name = "notebookchat.context.max-characters", defaultValue = "400000")
     long maxCharacters;
 
+    /** How many passages an answer cites at most. */
+    @Inject
+    @ConfigProperty(name = "notebookchat.citations.max", defaultValue = "5")
+    int maxCitations;
+
+    /**
+     * How close to the question (cosine similarity) a passage must be for an answer that had the whole
+     * selection to cite it: MiniLM gives passages about the question's subject 0.4 and more, unrelated text
+     * around 0.1.
+     */
+    @Inject
+    @ConfigProperty(name = "notebookchat.citations.min-similarity", defaultValue = "0.3")
+    double minSimilarity;
+
+    /** How many passages the local model reads, before it ranks their sentences. */
+    @Inject
+    @ConfigProperty(name = "notebookchat.local.passages", defaultValue = "8")
+    int localPassages;
+
     /** What the config selects, as large as it is: for a preview, which reports the size and the budget. */
     public NotebookContext of(Notebook notebook, ContextConfig config) {
-        return load(notebook, config, false);
-    }
-
-    /** What a turn sends: refused with 413 when the selection is over the budget. */
-    public NotebookContext withinBudget(Notebook notebook, ContextConfig config) {
-        return load(notebook, config, true);
+        Selection selection = select(notebook, config);
+        return load(selection, selection.wholeSources(), selection.wholeNotes());
     }
 
     public long budget() {
         return maxCharacters;
     }
 
-    private NotebookContext load(Notebook notebook, ContextConfig requested, boolean enforce) {
+    /**
+     * What a turn with {@code model} sends for {@code question} after the session's {@code history}
+     * (oldest first, the question not in it), and what its answer cites.
+     */
+    public TurnContext forTurn(Notebook notebook, ContextConfig config, ModelRef model, String question,
+                               List<PromptMessage> history) {
+        Selection selection = select(notebook, config);
+        Set<String> ready = readyItems(notebook);
+        if (KnownProvider.LOCAL.id().equals(model.provider())) {
+            return local(notebook, selection, ready, question, history);
+        }
+        ModelWindows.Window window = windows.of(model);
+        ContextBudget.Split split = ContextBudget.split(window,
+                ContextBuilder.INSTRUCTIONS + ContextBuilder.PASSAGES_ONLY, question, history, maxCharacters);
+        if (selection.renderedLength() <= split.contextCharacters()) {
+            NotebookContext context = load(selection, selection.wholeSources(), selection.wholeNotes());
+            String system = ContextBuilder.systemPrompt(context);
+            // The database measures in characters, Java in UTF-16 units: measured again as it is sent.
+            if (system.length() - ContextBuilder.INSTRUCTIONS.length() <= split.contextCharacters()) {
+                return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(),
+                        closest(notebook, question, selection.ids()), null);
+            }
+        }
+        // Items not indexed yet have no passages: their summary or the start of their text stands in.
+        List<String> readyIds = selection.ids().stream().filter(ready::contains).toList();
+        NotebookContext standIns = standIns(selection, ready);
+        return PassageContext.passages(passages, notebook.id(), question, readyIds, standIns,
+                split.contextCharacters(), split.history(), maxCitations);
+    }
+
+    /**
+     * What an answer that had the whole selection cites: its closest passages. They only point the reader
+     * to the passage, so a search that fails costs the citations, not the answer.
+     */
+    private List<Citation> closest(Notebook notebook, String question, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return passages.search(notebook.id(), question, ids, maxCitations).stream()
+                    .filter(hit -> hit.score() >= minSimilarity).map(PassageContext::citation).toList();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The passages of notebook " + notebook.id() + " could not be searched; the answer cites none", e);
+            return List.of();
+        }
+    }
+
+    /** The local model quotes whole sentences: passages of the full texts, or the full text of an item not indexed yet. */
+    private TurnContext local(Notebook notebook, Selection selection, Set<String> ready, String question,
+                              List<PromptMessage> history) {
+        List<String> readyIds = selection.ids().stream().filter(ready::contains).toList();
+        Map<String, String> sourceTexts = sources.contents(selection.sourceIds().stream().filter(id -> !ready.contains(id)).toList());
+        Map<String, String> noteTexts = notes.contents(selection.noteIds().stream().filter(id -> !ready.contains(id)).toList());
+        List<NotebookContext.Item> wholeSources = selection.measures().sources().stream().filter(s -> sourceTexts.containsKey(s.id()))
+                .map(s -> new NotebookContext.Item(s.id(), s.title(), ContextBuilder.FULL_CONTENT, sourceTexts.get(s.id()))).toList();
+        List<NotebookContext.Item> wholeNotes = selection.measures().notes().stream().filter(n -> noteTexts.containsKey(n.id()))
+                .map(n -> new NotebookContext.Item(n.id(), n.title(), ContextBuilder.FULL_CONTENT, noteTexts.get(n.id()))).toList();
+        return PassageContext.local(passages, notebook.id(), question, readyIds,
+                new NotebookContext(wholeSources, wholeNotes), history, localPassages);
+    }
+
+    /**
+     * The selected items that are not ready, as a summary stands in for each: a source's summary or
+     * the start of its text, a note's start. Notes have no summary, so a note's text is read whole here
+     * and cut, which a note being indexed only costs once.
+     */
+    private NotebookContext standIns(Selection selection, Set<String> ready) {
+        ContextBuilder builder = new ContextBuilder(summaryCharacters);
+        List<String> notReadySources = selection.sourceIds().stream().filter(id -> !ready.contains(id)).toList();
+        Map<String, String> beginnings = new HashMap<>(selection.beginnings());
+        beginnings.putAll(sources.beginnings(notReadySources.stream().filter(id -> !beginnings.containsKey(id)).toList(),
+                builder.summaryBeginning()));
+        List<NotebookContext.Item> sourceItems = new ArrayList<>();
+        for (Sources.Measure source : selection.measures().sources()) {
+            if (notReadySources.contains(source.id())) {
+                sourceItems.add(new NotebookContext.Item(source.id(), source.title(), ContextBuilder.SUMMARY,
+                        builder.summaryOf(new Document(source.id(), source.title(), source.summary(), beginnings.get(source.id())))));
+            }
+        }
+        Map<String, String> noteTexts = notes.contents(selection.noteIds().stream().filter(id -> !ready.contains(id)).toList());
+        List<NotebookContext.Item> noteItems = new ArrayList<>();
+        for (Notes.Measure note : selection.measures().notes()) {
+            if (noteTexts.containsKey(note.id())) {
+                noteItems.add(new NotebookContext.Item(note.id(), note.title(), ContextBuilder.SUMMARY,
+                        builder.summaryOf(new Document(note.id(), note.title(), null, noteTexts.get(note.id())))));
+            }
+        }
+        return new NotebookContext(sourceItems, noteItems);
+    }
+
+    /**
+     * What the config selects, measured: the ids of the items in the context (at any level), which of them
+     * enter whole, the beginnings that stand in for missing summaries, and the length of the selection as
+     * the system prompt renders it.
+     */
+    private record Selection(ContextConfig config, Notebooks.Measures measures, List<String> sourceIds, List<String> noteIds,
+                             Set<String> wholeSources, Set<String> wholeNotes, Map<String, String> beginnings,
+                             long renderedLength) {
+        List<String> ids() {
+            List<String> ids = new ArrayList<>(sourceIds);
+            ids.addAll(noteIds);
+            return ids;
+        }
+    }
+
+    private Selection select(Notebook notebook, ContextConfig requested) {
         ContextConfig config = requested == null ? ContextConfig.DEFAULTS : requested;
         ContextBuilder builder = new ContextBuilder(summaryCharacters);
         Notebooks.Measures sizes = notebooks.measures(notebook);
-        List<Sources.Measure> sourceSizes = sizes.sources();
-        List<Notes.Measure> noteSizes = sizes.notes();
-        ContextBuilder.check(config, sourceSizes.stream().map(Sources.Measure::id).toList(),
-                noteSizes.stream().map(Notes.Measure::id).toList());
+        ContextBuilder.check(config, sizes.sources().stream().map(Sources.Measure::id).toList(),
+                sizes.notes().stream().map(Notes.Measure::id).toList());
 
+        List<String> sourceIds = new ArrayList<>();
         List<String> standIns = new ArrayList<>();
-        List<String> wholeSources = new ArrayList<>();
-        for (Sources.Measure source : sourceSizes) {
+        Set<String> wholeSources = new LinkedHashSet<>();
+        for (Sources.Measure source : sizes.sources()) {
             String level = ContextBuilder.sourceLevel(config, source.id());
             if (ContextBuilder.FULL_CONTENT.equals(level)) {
                 wholeSources.add(source.id());
-            } else if (ContextBuilder.SUMMARY.equals(level) && (source.summary() == null || source.summary().isBlank())) {
-                standIns.add(source.id());
+                sourceIds.add(source.id());
+            } else if (ContextBuilder.SUMMARY.equals(level)) {
+                sourceIds.add(source.id());
+                if (source.summary() == null || source.summary().isBlank()) {
+                    standIns.add(source.id());
+                }
             }
         }
-        Set<String> wholeNotes = noteSizes.stream()
-                .filter(n -> ContextBuilder.FULL_CONTENT.equals(ContextBuilder.noteLevel(config, n.id())))
-                .map(Notes.Measure::id).collect(Collectors.toSet());
-
+        List<String> noteIds = new ArrayList<>();
+        Set<String> wholeNotes = new LinkedHashSet<>();
+        for (Notes.Measure note : sizes.notes()) {
+            if (ContextBuilder.FULL_CONTENT.equals(ContextBuilder.noteLevel(config, note.id()))) {
+                wholeNotes.add(note.id());
+                noteIds.add(note.id());
+            }
+        }
         Map<String, String> beginnings = sources.beginnings(standIns, builder.summaryBeginning());
-        if (enforce) {
-            long selected = 0;
-            for (Sources.Measure source : sourceSizes) {
-                String level = ContextBuilder.sourceLevel(config, source.id());
-                if (ContextBuilder.FULL_CONTENT.equals(level)) {
-                    selected += source.length();
-                } else if (ContextBuilder.SUMMARY.equals(level)) {
-                    selected += builder.summaryOf(new Document(source.id(), source.title(), source.summary(),
-                            beginnings.get(source.id()))).length();
-                }
+
+        long rendered = 0;
+        for (Sources.Measure source : sizes.sources()) {
+            String level = ContextBuilder.sourceLevel(config, source.id());
+            long length;
+            if (ContextBuilder.FULL_CONTENT.equals(level)) {
+                length = source.length();
+            } else if (ContextBuilder.SUMMARY.equals(level)) {
+                length = builder.summaryOf(new Document(source.id(), source.title(), source.summary(),
+                        beginnings.get(source.id()))).length();
+            } else {
+                continue;
             }
-            for (Notes.Measure note : noteSizes) {
-                if (wholeNotes.contains(note.id())) {
-                    selected += note.length();
-                }
-            }
-            if (selected > maxCharacters) {
-                throw new ClientErrorException("The selected context is " + selected + " characters, more than the "
-                        + maxCharacters + " a turn may send (notebookchat.context.max-characters). Put fewer sources or notes "
-                        + "in the context, or use summaries instead of full content.", Response.Status.REQUEST_ENTITY_TOO_LARGE);
+            rendered += ContextBuilder.heading(ContextBuilder.SOURCE, source.title()).length() + length;
+        }
+        for (Notes.Measure note : sizes.notes()) {
+            if (wholeNotes.contains(note.id())) {
+                rendered += ContextBuilder.heading(ContextBuilder.NOTE, note.title()).length() + note.length();
             }
         }
+        return new Selection(config, sizes, sourceIds, noteIds, wholeSources, wholeNotes, beginnings, rendered);
+    }
 
-        Map<String, String> texts = new HashMap<>(beginnings);
+    private NotebookContext load(Selection selection, Set<String> wholeSources, Set<String> wholeNotes) {
+        ContextBuilder builder = new ContextBuilder(summaryCharacters);
+        Map<String, String> texts = new HashMap<>(selection.beginnings());
         texts.putAll(sources.contents(wholeSources));
         Map<String, String> noteTexts = notes.contents(wholeNotes);
-        List<Document> sourceDocuments = sourceSizes.stream()
+        List<Document> sourceDocuments = selection.measures().sources().stream()
                 .map(s -> new Document(s.id(), s.title(), s.summary(), texts.get(s.id()))).toList();
-        List<Document> noteDocuments = noteSizes.stream()
+        List<Document> noteDocuments = selection.measures().notes().stream()
                 .map(n -> new Document(n.id(), n.title(), null, noteTexts.get(n.id()))).toList();
-        return builder.buildFrom(sourceDocuments, noteDocuments, config);
+        return builder.buildFrom(sourceDocuments, noteDocuments, selection.config());
+    }
+
+    /**
+     * The sources and notes of the notebook whose passages are indexed for their current text; the others
+     * ({@code pending}, {@code indexing}, {@code failed}) have none yet, or stale ones.
+     */
+    private Set<String> readyItems(Notebook notebook) {
+        List<?> ids = em.createNativeQuery("SELECT id FROM source WHERE notebook_id = ?1 AND status = ?2 "
+                        + "UNION ALL SELECT id FROM note WHERE notebook_id = ?3 AND status = ?4")
+                .setParameter(1, notebook.id()).setParameter(2, READY)
+                .setParameter(3, notebook.id()).setParameter(4, READY).getResultList();
+        Set<String> ready = new HashSet<>();
+        ids.forEach(id -> ready.add((String) id));
+        return ready;
+    }
+
+    static List<ContextDocument> documents(NotebookContext context) {
+        List<ContextDocument> documents = new ArrayList<>();
+        context.sources().forEach(s -> documents.add(new ContextDocument(s.title(), s.content())));
+        context.notes().forEach(n -> documents.add(new ContextDocument(n.title(), n.content())));
+        return documents;
     }
 }

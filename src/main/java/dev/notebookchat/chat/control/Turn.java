@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
 import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderListener;
@@ -48,8 +49,16 @@ public class Turn implements ProviderListener {
         }
     }
 
-    /** How an answer ended, to be saved. */
-    public record Ending(String answerId, String content, Status status, String finishReason, Usage usage) {
+    /** How an answer ended, to be saved; {@code citations} as the {@code complete} event carries them. */
+    public record Ending(String answerId, String content, Status status, String finishReason, Usage usage,
+                        List<Citation> citations) {
+        public Ending {
+            citations = citations == null ? List.of() : List.copyOf(citations);
+        }
+
+        public Ending(String answerId, String content, Status status, String finishReason, Usage usage) {
+            this(answerId, content, status, finishReason, usage, List.of());
+        }
     }
 
     /** The answer so far of a turn still streaming, to be saved in case the server dies before it ends. */
@@ -75,6 +84,12 @@ public class Turn implements ProviderListener {
     private boolean cancelRequested;
     private boolean checkpointing;
     private int checkpointedLength;
+    /** What the answer cites unless the provider names the documents it quotes. */
+    private List<Citation> citations = List.of();
+    /** The passage of each document the provider was given (null for a document that is none), or null. */
+    private List<Citation> documentPassages;
+    /** The documents the provider said it quotes, best first. */
+    private List<Integer> quoted = List.of();
 
     /**
      * @param save    saves how the answer ended, trying as long as it sees fit, and never on the calling
@@ -163,6 +178,37 @@ public class Turn implements ProviderListener {
 
     public String answerId() {
         return answerId;
+    }
+
+    /**
+     * What the {@code complete} event will cite: {@code citations}, or, when {@code documentPassages}
+     * is given (one entry per document of the provider request, null for one that is not a passage),
+     * exactly the passages of the documents the provider says its answer quotes ({@link #onQuoted}).
+     * Set before the provider starts.
+     */
+    public synchronized void cite(List<Citation> citations, List<Citation> documentPassages) {
+        this.citations = List.copyOf(citations);
+        this.documentPassages = documentPassages == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(documentPassages));
+    }
+
+    @Override
+    public synchronized void onQuoted(List<Integer> documents) {
+        quoted = List.copyOf(documents);
+    }
+
+    /** The citations as they stand: see {@link #cite}. */
+    synchronized List<Citation> citations() {
+        if (documentPassages == null) {
+            return citations;
+        }
+        List<Citation> cited = new ArrayList<>();
+        for (int document : quoted) {
+            Citation passage = document >= 0 && document < documentPassages.size() ? documentPassages.get(document) : null;
+            if (passage != null && !cited.contains(passage)) {
+                cited.add(passage);
+            }
+        }
+        return List.copyOf(cited);
     }
 
     /** Hands the turn the provider answer it follows; a stop requested before this cancels it at once. */
@@ -384,7 +430,7 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         cancelProvider();
-        save.apply(new Ending(answerId, content, Status.error, "error", Usage.UNKNOWN)).whenComplete((saved, e) -> {
+        save.apply(new Ending(answerId, content, Status.error, "error", Usage.UNKNOWN, List.of())).whenComplete((saved, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "The failed answer of session " + sessionId + " could not be saved", e);
             }
@@ -402,8 +448,9 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
+        List<Citation> cited = citations();
         // Until the save succeeds or gives up, followers see nothing new and keep their heartbeats.
-        save.apply(new Ending(answerId, content, status, finishReason, reported)).whenComplete((saved, e) -> {
+        save.apply(new Ending(answerId, content, status, finishReason, reported, cited)).whenComplete((saved, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "The answer of session " + sessionId + " could not be saved", e);
                 end(new ChatEvent.Error("The answer could not be saved because the database is unavailable. "
@@ -414,7 +461,7 @@ public class Turn implements ProviderListener {
             synchronized (this) {
                 events.add(new ChatEvent.AiMessageComplete(content, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
             }
-            end(new ChatEvent.Complete(answerId, finishReason, reported.inputTokens(), reported.outputTokens()));
+            end(new ChatEvent.Complete(answerId, finishReason, reported.inputTokens(), reported.outputTokens(), cited));
         });
         return true;
     }

@@ -1,13 +1,12 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatSession;
-import dev.notebookchat.chat.entity.NotebookContext;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.platform.Clock;
 import dev.notebookchat.platform.Seconds;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.spi.ChatProvider;
 import dev.notebookchat.provider.spi.ModelRef;
-import dev.notebookchat.provider.spi.ProviderRequest.ContextDocument;
 import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import dev.notebookchat.provider.spi.ProviderRequest.Role;
 import dev.notebookchat.provider.spi.ProviderRequest;
@@ -68,8 +67,9 @@ public class TurnSetup {
     int historyMessages;
 
     /** Everything the provider needs, and the rows saved for the turn. */
+    /** {@code citations} and {@code documentPassages} as {@link Turn#cite} takes them. */
     public record Prepared(String notebookId, ModelRef model, ChatProvider provider, ProviderRequest request,
-                           ChatHistory.Begun begun) {
+                           ChatHistory.Begun begun, List<Citation> citations, List<Citation> documentPassages) {
     }
 
     /**
@@ -88,13 +88,15 @@ public class TurnSetup {
         ModelRef model = chooseModel(request.modelOverride(), session.modelOverride());
         // A missing key is what the user can fix, so it is reported before whether the provider can answer here.
         Providers.Call call = providers.call(model, ownKey(owner, model.provider()));
-        NotebookContext context = contexts.withinBudget(session.notebook(), request.contextConfig());
+        TurnContext context = contexts.forTurn(session.notebook(), request.contextConfig(), model, request.message(),
+                conversation.recent(historyMessages - 1));
 
-        List<PromptMessage> messages = new ArrayList<>(conversation.recent(historyMessages - 1));
+        List<PromptMessage> messages = new ArrayList<>(context.history());
         messages.add(new PromptMessage(Role.USER, request.message()));
-        ProviderRequest providerRequest = call.request(ContextBuilder.systemPrompt(context), messages, documents(context));
+        ProviderRequest providerRequest = call.request(context.system(), messages, context.documents());
         ChatHistory.Begun begun = history.begin(conversation, request.message(), model.id());
-        return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun);
+        return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun,
+                context.citations(), context.documentPassages());
     }
 
     /** {@code notebookchat.chat.max-turn-duration}, read alike where a turn is timed and where a leftover is told from a turn. */
@@ -121,12 +123,5 @@ public class TurnSetup {
             throw new BadRequestException("Your stored key for provider '" + provider
                     + "' can no longer be read (the server's encryption key changed). Store the key again in Settings.");
         }
-    }
-
-    private static List<ContextDocument> documents(NotebookContext context) {
-        List<ContextDocument> documents = new ArrayList<>();
-        context.sources().forEach(s -> documents.add(new ContextDocument(s.title(), s.content())));
-        context.notes().forEach(n -> documents.add(new ContextDocument(n.title(), n.content())));
-        return documents;
     }
 }

@@ -154,6 +154,7 @@ public class Turns {
                     ended(slot, over);
                     watch.ended(over.lastEvent());
                 });
+        turn.cite(prepared.citations(), prepared.documentPassages());
         slots.started(slot, turn, prepared.notebookId());
         claim.started(turn);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),

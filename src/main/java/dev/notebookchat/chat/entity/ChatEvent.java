@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a turn tells its followers, in order: {@link UserMessage}, any number of {@link Token}s, then
@@ -87,15 +88,31 @@ public sealed interface ChatEvent {
         }
     }
 
-    /** {@code usage} values are {@code null} when the provider did not report them. */
-    record Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens) implements ChatEvent {
+    /**
+     * {@code usage} values are {@code null} when the provider did not report them. {@code citations}, the
+     * passages the answer draws on, best first, are written only when there are any.
+     */
+    record Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens,
+                    List<Citation> citations) implements ChatEvent {
+        public Complete {
+            citations = citations == null ? List.of() : List.copyOf(citations);
+        }
+
+        public Complete(String messageId, String finishReason, Integer inputTokens, Integer outputTokens) {
+            this(messageId, finishReason, inputTokens, outputTokens, List.of());
+        }
+
         public String type() { return "complete"; }
 
         public JsonObject toJson() {
             JsonObjectBuilder usage = EventJson.JSON.createObjectBuilder();
             addNullable(usage, "input_tokens", inputTokens);
             addNullable(usage, "output_tokens", outputTokens);
-            return typed(this).add("message_id", messageId).add("finish_reason", finishReason).add("usage", usage).build();
+            JsonObjectBuilder json = typed(this).add("message_id", messageId).add("finish_reason", finishReason).add("usage", usage);
+            if (!citations.isEmpty()) {
+                json.add("citations", Citation.toJson(citations));
+            }
+            return json.build();
         }
     }
 

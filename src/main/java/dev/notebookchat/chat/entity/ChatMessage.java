@@ -10,6 +10,7 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -24,7 +25,8 @@ import java.util.UUID;
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
 @NamedQuery(name = ChatMessage.SESSIONS_ANSWERING, query = "SELECT DISTINCT m.session.id FROM ChatMessage m WHERE m.session.notebook.id = :notebook AND m.status = 'streaming'")
 @NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
-        + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens WHERE m.id = :id")
+        + "m.finishReason = :finishReason, m.inputTokens = :inputTokens, m.outputTokens = :outputTokens, m.citations = :citations "
+        + "WHERE m.id = :id")
 public class ChatMessage {
 
     public static final String OF_SESSION = "ChatMessage.ofSession";
@@ -56,6 +58,8 @@ public class ChatMessage {
     @Column(name = "output_tokens")
     private Integer outputTokens;
     private OffsetDateTime created;
+    /** The passages the answer draws on, as the JSON array of its {@code complete} event; null when none. */
+    private String citations;
 
     protected ChatMessage() {
     }
@@ -92,4 +96,5 @@ public class ChatMessage {
     public Integer inputTokens() { return inputTokens; }
     public Integer outputTokens() { return outputTokens; }
     public OffsetDateTime created() { return created; }
+    public List<Citation> citations() { return Citation.fromColumn(citations); }
 }

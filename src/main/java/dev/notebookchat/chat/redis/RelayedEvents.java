@@ -2,6 +2,8 @@ package dev.notebookchat.chat.redis;
 
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.Citation;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -9,6 +11,7 @@ import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The events of a turn as another server wrote them to its stream: the entry id is the event id,
@@ -46,8 +49,10 @@ final class RelayedEvents {
                     Instant.parse(json.getString("timestamp")));
             case "complete" -> {
                 JsonObject usage = json.getJsonObject("usage");
+                JsonArray citations = json.getJsonArray("citations");
                 yield new ChatEvent.Complete(json.getString("message_id"), json.getString("finish_reason"),
-                        count(usage, "input_tokens"), count(usage, "output_tokens"));
+                        count(usage, "input_tokens"), count(usage, "output_tokens"),
+                        citations == null ? List.of() : Citation.of(citations));
             }
             case "error" -> new ChatEvent.Error(json.getString("message"));
             default -> throw new IllegalArgumentException("Not an event of a turn: " + json.getString("type"));

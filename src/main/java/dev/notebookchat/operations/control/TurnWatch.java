@@ -63,6 +63,12 @@ public final class TurnWatch implements ProviderListener {
         listener.onToken(text);
     }
 
+    /** Passed on: the turn cites the passages the answer quotes. */
+    @Override
+    public void onQuoted(java.util.List<Integer> documents) {
+        listener.onQuoted(documents);
+    }
+
     @Override
     public void onComplete(String finishReason, Usage usage) {
         listener.onComplete(finishReason, usage);

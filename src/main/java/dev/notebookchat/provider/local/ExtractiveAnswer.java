@@ -38,8 +38,15 @@ final class ExtractiveAnswer {
     private ExtractiveAnswer() {
     }
 
-    /** A sentence of the notebook, the title it is cited with and the terms it is ranked by. */
-    record Sentence(String title, String text, List<String> terms) {
+    /**
+     * A sentence of the notebook, the title it is cited with, the terms it is ranked by and the index of
+     * the document it comes from.
+     */
+    record Sentence(String title, String text, List<String> terms, int document) {
+    }
+
+    /** The answer's Markdown and the documents (by index) its quotes come from, best quote first. */
+    record Answer(String text, List<Integer> documents) {
     }
 
     /** A sentence that matched, with the score that chose it. */
@@ -48,19 +55,28 @@ final class ExtractiveAnswer {
 
     /** The answer to {@code question} from {@code documents}, as Markdown. */
     static String of(String question, List<ContextDocument> documents) {
+        return answer(question, documents).text();
+    }
+
+    /** The answer to {@code question} from {@code documents}, with where its quotes come from. */
+    static Answer answer(String question, List<ContextDocument> documents) {
         if (documents.stream().allMatch(document -> document.text() == null || document.text().isBlank())) {
-            return EMPTY_CONTEXT;
+            return new Answer(EMPTY_CONTEXT, List.of());
         }
         var quotes = quotes(question, sentencesOf(documents));
         if (quotes.isEmpty()) {
-            return NOTHING_RELEVANT;
+            return new Answer(NOTHING_RELEVANT, List.of());
         }
         var answer = new StringBuilder(LEAD).append('\n');
+        var sources = new ArrayList<Integer>();
         for (var quote : quotes) {
             answer.append("\n- \"").append(shortened(quote.sentence().text())).append("\" (")
                     .append(quote.sentence().title()).append(')');
+            if (!sources.contains(quote.sentence().document())) {
+                sources.add(quote.sentence().document());
+            }
         }
-        return answer.toString();
+        return new Answer(answer.toString(), List.copyOf(sources));
     }
 
     /**
@@ -96,7 +112,8 @@ final class ExtractiveAnswer {
     /** Every sentence with at least one term, in notebook order. */
     static List<Sentence> sentencesOf(List<ContextDocument> documents) {
         var sentences = new ArrayList<Sentence>();
-        for (var document : documents) {
+        for (int index = 0; index < documents.size(); index++) {
+            var document = documents.get(index);
             if (document.text() == null) {
                 continue;
             }
@@ -105,7 +122,7 @@ final class ExtractiveAnswer {
             for (var text : Sentences.of(document.text())) {
                 var terms = Terms.of(text);
                 if (!terms.isEmpty()) {
-                    sentences.add(new Sentence(title, text, terms));
+                    sentences.add(new Sentence(title, text, terms, index));
                 }
             }
         }

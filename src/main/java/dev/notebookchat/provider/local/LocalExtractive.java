@@ -105,6 +105,7 @@ public final class LocalExtractive implements ChatProvider {
         // Guarded by lock.
         private ScheduledFuture<?> next;
         private List<String> pieces;
+        private List<Integer> quoted;
         private int sent;
         private boolean finished;
 
@@ -127,7 +128,9 @@ public final class LocalExtractive implements ChatProvider {
                 }
                 try {
                     if (pieces == null) {
-                        pieces = pieces(ExtractiveAnswer.of(request.question(), request.documents()));
+                        var answer = ExtractiveAnswer.answer(request.question(), request.documents());
+                        pieces = pieces(answer.text());
+                        quoted = answer.documents();
                     }
                     if (sent < pieces.size()) {
                         listener.onToken(pieces.get(sent++));
@@ -139,6 +142,7 @@ public final class LocalExtractive implements ChatProvider {
                         next = scheduler.schedule(this::step, tokenDelayNanos, TimeUnit.NANOSECONDS);
                     } else {
                         finished = true;
+                        listener.onQuoted(quoted);
                         listener.onComplete(FINISH_REASON, new Usage(inputTokens(request), sent));
                     }
                 } catch (RuntimeException e) {

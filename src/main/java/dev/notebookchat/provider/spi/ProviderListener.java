@@ -12,6 +12,14 @@ public interface ProviderListener {
     /** The answer failed; partial text already delivered stays valid. */
     void onFailure(ProviderFailure failure);
 
+    /**
+     * The documents of the request ({@link ProviderRequest#documents}, by index) that the answer quotes,
+     * best first; told before {@link #onComplete} by a model that answers from the documents themselves,
+     * so the answer cites exactly the passages it quotes. Remote models do not tell.
+     */
+    default void onQuoted(java.util.List<Integer> documents) {
+    }
+
     /** The request is being sent again (a busy provider, or a connection closed before it answered); counted, nothing else. */
     default void onRetry() {
     }

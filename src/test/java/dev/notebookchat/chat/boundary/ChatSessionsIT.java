@@ -36,7 +36,7 @@ class ChatSessionsIT {
             .orElseThrow(() -> new IllegalStateException("NOTEBOOKCHAT_CONTEXT_MAX_CHARACTERS is not set: run the integration tests through 'mvn verify'")));
 
     static final Set<String> SESSION_FIELDS = Set.of("id", "notebook_id", "title", "created", "updated", "message_count", "model_override");
-    static final Set<String> MESSAGE_FIELDS = Set.of("id", "type", "content", "timestamp", "status", "model", "usage");
+    static final Set<String> MESSAGE_FIELDS = Set.of("id", "type", "content", "timestamp", "status", "model", "usage", "citations");
 
     static final String ESPRESSO = "Espresso is brewed by forcing hot water through finely ground coffee."; // 69 characters
     static final String ESPRESSO_SUMMARY = "How espresso is made.";                                            // 21

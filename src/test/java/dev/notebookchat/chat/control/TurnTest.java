@@ -4,6 +4,7 @@ import dev.notebookchat.chat.control.Turn.Checkpoint;
 import dev.notebookchat.chat.control.Turn.Ending;
 import dev.notebookchat.chat.control.Turn.Numbered;
 import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ChatMessage.Status;
 import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderStream;
@@ -145,6 +146,37 @@ class TurnTest {
         turn.onToken(null);
 
         assertEquals(1, log(turn).size());
+    }
+
+    @Test
+    void theAnswerCitesWhatItWasGivenAndSavesTheSameList() {
+        Turn turn = turn(1000, Runnable::run);
+        List<Citation> citations = List.of(new Citation("s-1", null, "Guide", 3, "About 25 seconds."));
+        turn.cite(citations, null);
+        turn.attach(provider);
+
+        turn.onToken("25 s");
+        turn.onQuoted(List.of(0));
+        turn.onComplete("stop", new Usage(3, 1));
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1, citations), turn.lastEvent());
+        assertEquals(List.of(new Ending("answer-1", "25 s", Status.complete, "stop", new Usage(3, 1), citations)), store.saved);
+    }
+
+    @Test
+    void aModelThatSaysWhatItQuotesCitesExactlyThosePassagesInItsOrder() {
+        Turn turn = turn(1000, Runnable::run);
+        Citation guide = new Citation("s-1", null, "Guide", 3, "About 25 seconds.");
+        Citation dose = new Citation(null, "n-1", "Dose", 1, "18 grams.");
+        turn.cite(List.of(), java.util.Arrays.asList(guide, null, dose));
+        turn.attach(provider);
+
+        turn.onToken("18 g, 25 s");
+        turn.onQuoted(List.of(2, 1, 0, 2));
+        turn.onComplete("stop", Usage.UNKNOWN);
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", null, null, List.of(dose, guide)), turn.lastEvent(),
+                "the whole text it also quoted is no passage, and a passage is cited once");
     }
 
     @Test

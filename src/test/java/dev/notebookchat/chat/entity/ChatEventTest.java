@@ -55,6 +55,23 @@ class ChatEventTest {
     }
 
     @Test
+    void completeListsItsCitationsBestFirstOnlyWhenThereAreAny() {
+        var citations = List.of(new Citation("s-1", null, "Espresso guide", 7, "Extraction takes about 25 seconds."),
+                new Citation(null, "n-1", "Dose", 1, "Use 18 grams."));
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"stop","usage":{"input_tokens":812,"output_tokens":57},
+                         "citations":[{"source_id":"s-1","title":"Espresso guide","passage":7,"text":"Extraction takes about 25 seconds."},
+                                      {"note_id":"n-1","title":"Dose","passage":1,"text":"Use 18 grams."}]}"""),
+                new ChatEvent.Complete("m-1", "stop", 812, 57, citations).toJson());
+        assertEquals(json("""
+                        {"type":"complete","message_id":"m-1","finish_reason":"stop","usage":{"input_tokens":812,"output_tokens":57}}"""),
+                new ChatEvent.Complete("m-1", "stop", 812, 57, List.of()).toJson());
+        assertEquals(citations, Citation.fromColumn(Citation.columnText(citations)));
+        assertEquals(null, Citation.columnText(List.of()));
+        assertEquals(List.of(), Citation.fromColumn(null));
+    }
+
+    @Test
     void usageTheProviderDidNotReportIsNullNotMissing() {
         assertEquals(json("""
                         {"type":"complete","message_id":"m-1","finish_reason":"stopped","usage":{"input_tokens":null,"output_tokens":null}}"""),

@@ -2,6 +2,7 @@ package dev.notebookchat.chat.redis;
 
 import dev.notebookchat.chat.control.Turn;
 import dev.notebookchat.chat.entity.ChatEvent;
+import dev.notebookchat.chat.entity.Citation;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -22,6 +23,8 @@ class RelayedEventsTest {
                 new ChatEvent.Token("About 25 s \u00e9\t\u0001"),
                 new ChatEvent.AiMessageComplete("About 25 s", AT),
                 new ChatEvent.Complete("answer-1", "stop", 12, null),
+                new ChatEvent.Complete("answer-1", "stop", 12, 3, List.of(new Citation("s-1", null, "Guide", 2, "About 25 s."),
+                        new Citation(null, "n-1", "Dose", 1, "18 g."))),
                 new ChatEvent.Error("The provider failed."));
         for (ChatEvent event : events) {
             assertEquals(event, RelayedEvents.event(event.data()));

@@ -3,6 +3,9 @@ package dev.notebookchat.notebook.boundary;
 import dev.notebookchat.it.Api;
 import dev.notebookchat.it.Deployments;
 import dev.notebookchat.it.EventStream;
+import dev.notebookchat.it.FakeProvider;
+import dev.notebookchat.it.FakeProviders;
+import dev.notebookchat.provider.fake.RecordedRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -12,9 +15,13 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.StringReader;
 
 import static dev.notebookchat.it.Api.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The limits on what a notebook holds and on what a turn sends, at their edges. The integration
@@ -29,6 +36,9 @@ class NotebookLimitsIT {
     static final long MAX_CHARACTERS = setting("NOTEBOOKCHAT_NOTEBOOK_MAX_CHARACTERS");
 
     static final String SENTENCE = "Espresso is brewed by forcing hot water through finely ground coffee. ";
+
+    @RegisterExtension
+    static final FakeProvider fake = new FakeProvider();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -47,42 +57,32 @@ class NotebookLimitsIT {
     // ---- the context budget of a turn ----------------------------------------------------------
 
     @Test
-    void aTurnWhoseContextIsOverTheBudgetIsRefusedBeforeTheStreamAndNothingIsSaved() {
+    void aTurnWhoseContextIsOverTheBudgetSendsNoMoreThanTheBudgetInsteadOfBeingRefused() {
         String guide = alice.addSource(notebook, "Brewing guide", text(60_000));
-        String history = alice.addSource(notebook, "History", text(40_000));
+        String history = alice.addSource(notebook, "History", text(40_001));
         String session = alice.createSession(notebook);
         JsonObject bothInFull = contextConfig(guide, "full content", history, "full content");
+        // A model whose window (128,000 tokens) is far larger: only notebookchat.context.max-characters binds.
+        String model = FakeProviders.Provider.OPENAI.model("ok");
 
-        Api.Response atTheBudget = alice.post("api/chat/execute", ask(session, bothInFull));
-        assertEquals(200, atTheBudget.status(), atTheBudget.body());
+        EventStream.Result streamed = EventStream.post(alice, "api/chat/execute/stream", ask(session, bothInFull, model));
+
+        assertEquals(200, streamed.status(), streamed.errorBody());
+        assertEquals("complete", streamed.events().get(streamed.events().size() - 1).type());
         assertEquals(2, messageCount(session));
+        RecordedRequest sent = fake.requestsFor(FakeProviders.modelSent(model)).get(0);
+        String system = Json.createReader(new StringReader(sent.body())).readObject().getJsonArray("messages")
+                .getJsonObject(0).getString("content");
+        // The instructions (under 500 characters) and the context, which holds at most the budget.
+        assertTrue(system.length() <= BUDGET + 500, system.length() + " characters");
 
-        assertEquals(200, alice.put("api/sources/" + history, object("content", text(40_001))).status());
-        String expected = "The selected context is " + (BUDGET + 1) + " characters, more than the " + BUDGET
-                + " a turn may send (notebookchat.context.max-characters). Put fewer sources or notes in the context, "
-                + "or use summaries instead of full content.";
-
-        EventStream.Result streamed = EventStream.post(alice, "api/chat/execute/stream", ask(session, bothInFull));
-        assertEquals(413, streamed.status());
-        assertEquals(Json.createObjectBuilder().add("error", "payload_too_large").add("message", expected).build(),
-                streamed.refusal().json());
-        Api.Response whole = alice.post("api/chat/execute", ask(session, bothInFull));
-        assertEquals(413, whole.status());
-        assertEquals(expected, whole.json().getString("message"));
-        assertEquals(2, messageCount(session), "nothing of the refused turns was saved");
-
-        // The preview reports the size against the budget instead of refusing.
+        // The preview reports the size against the budget: what a turn then sends instead of everything.
         Api.Response preview = alice.post("api/chat/context", Json.createObjectBuilder()
                 .add("notebook_id", notebook).add("context_config", bothInFull).build());
         assertEquals(200, preview.status(), preview.body());
         assertEquals(BUDGET + 1, preview.json().getJsonNumber("char_count").longValue());
         assertEquals(BUDGET, preview.json().getJsonNumber("char_budget").longValue());
         assertEquals(true, preview.json().getBoolean("over_budget"));
-
-        // A summary instead of the whole text fits again.
-        Api.Response summarised = alice.post("api/chat/execute", ask(session, contextConfig(guide, "full content", history, "summary")));
-        assertEquals(200, summarised.status(), summarised.body());
-        assertEquals(4, messageCount(session));
     }
 
     // ---- how much a notebook holds -------------------------------------------------------------
@@ -134,9 +134,9 @@ class NotebookLimitsIT {
         return alice.get("api/chat/sessions/" + session).json().getInt("message_count");
     }
 
-    private static JsonObject ask(String session, JsonObject contextConfig) {
+    private static JsonObject ask(String session, JsonObject contextConfig, String model) {
         return Json.createObjectBuilder().add("session_id", session).add("message", "How is espresso brewed?")
-                .add("context_config", contextConfig).build();
+                .add("context_config", contextConfig).add("model_override", model).build();
     }
 
     private static JsonObject contextConfig(String source1, String level1, String source2, String level2) {

@@ -110,4 +110,20 @@ class ExtractiveAnswerTest {
         return ExtractiveAnswer.quotes(question, ExtractiveAnswer.sentencesOf(documents)).stream()
                 .map(quote -> quote.sentence().title()).toList();
     }
+
+    @Test
+    void anAnswerNamesTheDocumentsOfItsQuotesOnceEachBestFirst() {
+        var answer = ExtractiveAnswer.answer("When does the server start, and what about the connection?", NOTEBOOK);
+
+        assertEquals(ExtractiveAnswer.of("When does the server start, and what about the connection?", NOTEBOOK), answer.text());
+        assertEquals("""
+                Here is what I found in this notebook:
+
+                - "Measure how fast the server starts" (Meeting 12 May)
+                - "The server starts in about two seconds on a laptop." (Open Liberty guide)
+                - "Server-Sent Events keep one HTTP connection open." (SSE notes)""", answer.text());
+        assertEquals(List.of(2, 0, 1), answer.documents());
+        assertEquals(List.of(0), ExtractiveAnswer.answer("How many seconds does the server need to start on a laptop?",
+                List.of(NOTEBOOK.get(0), NOTEBOOK.get(0))).documents(), "a sentence both repeat is quoted from the first once");
+    }
 }

@@ -67,6 +67,12 @@ class LocalExtractiveTest {
     }
 
     @Test
+    void saysWhichDocumentsItsQuotesComeFromBestFirstBeforeItCompletes() throws Exception {
+        assertEquals(List.of(0, 2), answer(request(QUESTION, NOTEBOOK), Duration.ZERO).quoted);
+        assertEquals(List.of(), answer(request("Who won the football match?", NOTEBOOK), Duration.ZERO).quoted);
+    }
+
+    @Test
     void saysPlainlyWhenNothingInTheNotebookMatches() throws Exception {
         assertEquals("I could not find anything about that in this notebook's sources or notes. "
                         + "Add a source that covers it, or include more of the notebook in the context.",
@@ -288,6 +294,7 @@ class LocalExtractiveTest {
         private final AtomicBoolean overlapped = new AtomicBoolean();
         private final AtomicInteger terminals = new AtomicInteger();
         private volatile String finishReason;
+        volatile List<Integer> quoted;
 
         Recorder() {
             this(token -> { });
@@ -306,6 +313,11 @@ class LocalExtractiveTest {
             }
             onEachToken.accept(text);
             leave();
+        }
+
+        @Override
+        public void onQuoted(List<Integer> documents) {
+            quoted = documents;
         }
 
         @Override
