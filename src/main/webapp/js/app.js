@@ -9,6 +9,7 @@ import { createSignIn } from './auth.js';
 import { createLibrary } from './library.js';
 import { createChat } from './chat.js';
 import { createSettings } from './settings.js';
+import { citationTarget } from './citations.js';
 
 const SELECTED_NOTEBOOK = 'notebookchat.notebook';
 
@@ -49,6 +50,7 @@ const chat = createChat({
   contextConfig: () => library.contextConfig(),
   onError: showError,
   onSessionOpened: () => showPanel('chat'),
+  onCitation: (citation) => library.showCitation(citationTarget(citation), citation),
 });
 const settings = createSettings({ api, onError: showError, onKeysChanged: () => chat.loadModels() });
 

@@ -9,6 +9,7 @@ import { $, h, iconButton, inlineRename } from './dom.js';
 import { toast, announce } from './toast.js';
 import { createConversation } from './conversation.js';
 import { runTurn } from './turn.js';
+import { citationsOf, withEventCitations } from './citations.js';
 
 export const MAX_MESSAGE = 32_000;
 const STOP_GRACE_MS = 10_000; // after a stop request, how long the stream may take to end
@@ -20,9 +21,10 @@ const NO_KEY_PROVIDERS = new Set(['local', 'ollama']);
  * @param {() => object} deps.contextConfig the context_config for the next turn
  * @param {(error: Error) => void} deps.onError shows a failed call
  * @param {() => void} deps.onSessionOpened (used on narrow screens to show the chat panel)
+ * @param {(citation: object) => void} [deps.onCitation] opens a passage an answer cites
  */
-export function createChat({ api, contextConfig, onError, onSessionOpened }) {
-  const conversation = createConversation($('conversation'));
+export function createChat({ api, contextConfig, onError, onSessionOpened, onCitation }) {
+  const conversation = createConversation($('conversation'), { onCitation });
   const sessionList = $('session-list');
   const picker = $('model-picker');
   const input = $('message-input');
@@ -184,11 +186,12 @@ export function createChat({ api, contextConfig, onError, onSessionOpened }) {
     renderSessions();
   }
 
-  async function refreshConversation(id) {
+  /** Shows the conversation as saved; `completeEvent` lends its citations to an answer saved without them. */
+  async function refreshConversation(id, completeEvent = null) {
     const session = await api.getSession(id);
     if (id !== sessionId) return;
     updateSession(session);
-    conversation.render(session.messages ?? []);
+    conversation.render(withEventCitations(session.messages ?? [], completeEvent));
   }
 
   // --- models --------------------------------------------------------------------------------
@@ -326,11 +329,17 @@ export function createChat({ api, contextConfig, onError, onSessionOpened }) {
       return result;
     }
     // complete, error or lost: show the conversation as the server saved it.
+    const completeEvent = result.outcome === 'complete' ? result.event : null;
     try {
-      await refreshConversation(id);
+      await refreshConversation(id, completeEvent);
     } catch (error) {
       if (error.status === 401) return result;
-      if (answer) answer.finish(result.outcome === 'complete' ? result.finishReason === 'stopped' ? 'stopped' : 'complete' : 'error');
+      if (answer) {
+        answer.finish(
+          result.outcome === 'complete' ? (result.finishReason === 'stopped' ? 'stopped' : 'complete') : 'error',
+          citationsOf(completeEvent),
+        );
+      }
     }
     if (result.outcome === 'error') {
       conversation.showError(result.message);

@@ -1,5 +1,6 @@
-// The conversation pane: stored messages, the user's message while it is being sent, the
-// typing indicator, the bubble an answer streams into, and error notes.
+// The conversation pane: stored messages (an answer with the passages it cites listed under
+// it), the user's message while it is being sent, the typing indicator, the bubble an answer
+// streams into, and error notes.
 //
 // Streaming never re-renders the conversation: tokens are collected and, once per
 // animation frame, the growing Markdown is rendered into that one bubble. When the turn
@@ -8,6 +9,7 @@
 
 import { h, formatTime } from './dom.js';
 import { renderMarkdown } from './markdown-dom.js';
+import { citationsOf, citationLabel } from './citations.js';
 
 const STATUS_LABELS = {
   stopped: 'Stopped',
@@ -22,7 +24,12 @@ function nearBottom(el) {
   return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
 }
 
-export function createConversation(root) {
+/**
+ * @param {HTMLElement} root
+ * @param {object} [options]
+ * @param {(citation: object) => void} [options.onCitation] opens a cited passage
+ */
+export function createConversation(root, { onCitation = () => {} } = {}) {
   let typing = null;
 
   function scrollToEnd() {
@@ -61,10 +68,39 @@ export function createConversation(root) {
     if (message.timestamp) {
       meta.appendChild(h('time', { datetime: message.timestamp, text: formatTime(message.timestamp) }));
     }
-    const row = h('div', { class: `message-row message-row--${type}`, dataset: message.id ? { messageId: message.id } : {} }, bubble, meta);
+    const cited = type === 'ai' ? citationsOf(message) : [];
+    const row = h(
+      'div',
+      { class: `message-row message-row--${type}`, dataset: message.id ? { messageId: message.id } : {} },
+      bubble,
+      cited.length ? citationList(cited) : null,
+      meta,
+    );
     setBadge(row, status);
-    row.signature = [message.id, type, status, message.model ?? '', message.content ?? ''].join('\u0000');
+    row.signature = [message.id, type, status, message.model ?? '', message.content ?? '', JSON.stringify(cited)].join('\u0000');
     return row;
+  }
+
+  /** The passages an answer cites, best first, each a link to the passage in its source or note. */
+  function citationList(cited) {
+    return h(
+      'ol',
+      { class: 'citations', 'data-testid': 'citations', 'aria-label': 'Passages this answer cites' },
+      cited.map((citation, i) =>
+        h(
+          'li',
+          {},
+          h('button', {
+            type: 'button',
+            class: 'link citation',
+            'data-testid': 'citation',
+            title: `Open ${citation.title || 'the item'} at the cited passage`,
+            text: citationLabel(citation, i),
+            onclick: () => onCitation(citation),
+          }),
+        ),
+      ),
+    );
   }
 
   function setBadge(row, status) {
@@ -213,11 +249,11 @@ export function createConversation(root) {
         text = full;
         schedule();
       },
-      /** Ends streaming here and leaves a plain message with the given status. */
-      finish(status) {
+      /** Ends streaming here and leaves a plain message with the given status (and citations, if any). */
+      finish(status, citations = []) {
         done = true;
         if (frame) cancelAnimationFrame(frame);
-        const message = messageElement({ type: 'ai', content: text, status });
+        const message = messageElement({ type: 'ai', content: text, status, citations });
         el.replaceWith(message);
         return message;
       },

@@ -1,8 +1,10 @@
 // The notebook's sources and notes: adding (typed or read from a .txt/.md file in the
-// browser), viewing, deleting, and how much of each goes into the chat's context.
+// browser), viewing (at a cited passage, marked), deleting, how much of each goes into the
+// chat's context, and how far the server has got indexing each into passages.
 
 import { $, h, iconButton, formatNumber, formatDateTime } from './dom.js';
 import { toast, announce } from './toast.js';
+import { STATUS_LABELS, STATUS_POLL_MS, indexingUnderway, splitAtPassage } from './citations.js';
 
 export const MAX_TITLE = 200;
 export const MAX_CONTENT = 2_000_000;
@@ -40,6 +42,7 @@ export function createLibrary({ api, onError }) {
   let levels = { sources: {}, notes: {} };
   let contextTimer = 0;
   let contextRequest = null;
+  let statusTimer = 0;
   const sizeLine = $('context-size');
 
   const viewer = $('viewer');
@@ -105,6 +108,7 @@ export function createLibrary({ api, onError }) {
         announce(`Added “${created.title}”.`);
         title.focus();
         updateContextSize();
+        watchIndexing();
       } catch (error) {
         onError(error);
       } finally {
@@ -148,8 +152,9 @@ export function createLibrary({ api, onError }) {
           class: 'item-main',
           text: item.title,
           title: `View ${item.title}`,
-          onclick: () => view(kind, item),
+          onclick: () => view(kind, item.id, item),
         }),
+        statusBadge(singular, item),
         select,
         iconButton('trash', `Delete ${singular} ${item.title}`, () => remove(kind, item), {
           'data-testid': `${singular}-delete`,
@@ -162,23 +167,109 @@ export function createLibrary({ api, onError }) {
     $(`${kind}-count`).textContent = rows.length ? `(${rows.length})` : '';
   }
 
-  async function view(kind, item) {
-    let full = item;
+  /** The indexing status as a small badge; none from a server that does not report it. */
+  function statusBadge(singular, item) {
+    if (typeof item.status !== 'string') return null;
+    const label = STATUS_LABELS[item.status] ?? item.status;
+    return h('span', {
+      class: `badge badge--index badge--${item.status}`,
+      'data-testid': `${singular}-status`,
+      'data-status': item.status,
+      title: item.status === 'failed' ? 'Its passages could not be indexed, so questions cannot search them' : `Passages: ${label}`,
+      text: label,
+    });
+  }
+
+  /**
+   * Asks for the lists again every few seconds while an item is still waiting for or in indexing,
+   * and updates the badges; the rows stay (an open level menu is not closed under the user).
+   */
+  function watchIndexing() {
+    clearTimeout(statusTimer);
+    statusTimer = 0;
+    if (!notebookId || !(indexingUnderway(items.sources) || indexingUnderway(items.notes))) return;
+    const forNotebook = notebookId;
+    statusTimer = setTimeout(async () => {
+      statusTimer = 0;
+      let sources;
+      let notes;
+      try {
+        [sources, notes] = await Promise.all([api.listSources(forNotebook), api.listNotes(forNotebook)]);
+      } catch (error) {
+        if (error.status === 401 || forNotebook !== notebookId) return;
+        watchIndexing(); // a passing failure: the items are still indexing as far as we know
+        return;
+      }
+      if (forNotebook !== notebookId) return;
+      refreshStatuses('sources', sources);
+      refreshStatuses('notes', notes);
+      watchIndexing();
+    }, STATUS_POLL_MS);
+  }
+
+  function refreshStatuses(kind, fresh) {
+    const { singular } = KINDS[kind];
+    const sameRows = fresh.length === items[kind].length && fresh.every((item, i) => item.id === items[kind][i].id);
+    items[kind] = fresh;
+    if (!sameRows) {
+      renderList(kind);
+      updateContextSize();
+      return;
+    }
+    const list = $(`${singular}-list`);
+    for (const item of fresh) {
+      const row = list.querySelector(`li[data-id="${CSS.escape(item.id)}"]`);
+      const old = row?.querySelector(`[data-testid="${singular}-status"]`);
+      if (!row || (old?.dataset.status ?? null) === (item.status ?? null)) continue;
+      const badge = statusBadge(singular, item);
+      if (old && badge) old.replaceWith(badge);
+      else if (old) old.remove();
+      else if (badge) row.querySelector('.item-main').after(badge);
+    }
+  }
+
+  /**
+   * Opens an item in the viewer. With a passage (a citation's text), that passage is marked and
+   * scrolled into view; `listed` is what the list had, shown when the item cannot be fetched.
+   */
+  async function view(kind, id, listed, { passage = null, number = null } = {}) {
+    const singular = KINDS[kind].singular;
+    let full = listed;
     try {
-      full = kind === 'sources' ? await api.getSource(item.id) : await api.getNote(item.id);
+      full = kind === 'sources' ? await api.getSource(id) : await api.getNote(id);
     } catch (error) {
       if (error.status === 401) return;
+      if (!full) {
+        if (error.status === 404) toast(`That ${singular} no longer exists.`, 'error');
+        else onError(error);
+        return;
+      }
       // Show what the list had.
     }
+    const content = full.content ?? '';
+    const parts = passage === null ? null : splitAtPassage(content, passage);
     $('viewer-title').textContent = full.title;
-    $('viewer-meta').textContent = [KINDS[kind].singular === 'source' ? 'Source' : 'Note', formatDateTime(full.updated || full.created)]
+    $('viewer-meta').textContent = [
+      singular === 'source' ? 'Source' : 'Note',
+      formatDateTime(full.updated || full.created),
+      passage === null ? '' : parts ? (number ? `passage ${number} marked` : 'passage marked') : 'the cited passage is no longer in it',
+    ]
       .filter(Boolean)
       .join(' · ');
     const summary = $('viewer-summary');
     summary.hidden = !full.summary;
     $('viewer-summary-text').textContent = full.summary ?? '';
-    $('viewer-content').textContent = full.content ?? '';
-    viewer.showModal();
+    const body = $('viewer-content');
+    let mark = null;
+    if (parts) {
+      mark = h('mark', { class: 'passage', 'data-testid': 'viewer-passage', text: parts.passage });
+      body.replaceChildren(document.createTextNode(parts.before), mark, document.createTextNode(parts.after));
+    } else {
+      body.textContent = content;
+    }
+    if (!viewer.open) viewer.showModal();
+    body.scrollTop = 0;
+    mark?.scrollIntoView({ block: 'center' });
   }
 
   async function remove(kind, item) {
@@ -255,11 +346,18 @@ export function createLibrary({ api, onError }) {
   return {
     contextConfig,
 
+    /** Opens the source or note a citation names, its passage marked. */
+    showCitation(target, citation) {
+      return view(target.kind, target.id, null, { passage: citation.text, number: citation.passage ?? null });
+    },
+
     /** Shows the sources and notes of a notebook (null: none selected). */
     async load(id) {
       notebookId = id;
       items.sources = [];
       items.notes = [];
+      clearTimeout(statusTimer);
+      statusTimer = 0;
       contextRequest?.abort();
       for (const form of [$('source-form'), $('note-form')]) form.reset();
       $('library-body').hidden = !id;
@@ -282,6 +380,7 @@ export function createLibrary({ api, onError }) {
       renderList('sources');
       renderList('notes');
       updateContextSize();
+      watchIndexing();
     },
   };
 }
