@@ -71,7 +71,7 @@ class RetrievalQualityTest {
     void recallAtFiveOfTheLabelledQuestionsIsAtLeastNinetyPercent() {
         Map<String, String> texts = new LinkedHashMap<>();
         for (String document : DOCUMENTS) {
-            texts.put(document, resource(document + ".txt"));
+            texts.put(document, resource("stories/" + document + ".txt"));
         }
         List<Question> questions = questions(texts);
 
@@ -129,7 +129,7 @@ class RetrievalQualityTest {
     private static List<Question> questions(Map<String, String> texts) {
         List<Question> questions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (String line : resource("questions.tsv").split("\n")) {
+        for (String line : resource("stories/questions.tsv").split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
