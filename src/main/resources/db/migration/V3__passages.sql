@@ -18,6 +18,8 @@ CREATE TABLE passage (
     text         TEXT        NOT NULL,
     text_hash    VARCHAR(64) NOT NULL,
     embedding    BYTEA       NOT NULL,
+    -- The vectors of the passage's two-sentence windows, one after another; empty for a short passage.
+    window_embeddings BYTEA  NOT NULL,
     CONSTRAINT passage_of_one_item CHECK ((source_id IS NULL) <> (note_id IS NULL))
 );
 CREATE INDEX passage_notebook ON passage (notebook_id);

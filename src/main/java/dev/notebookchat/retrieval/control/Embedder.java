@@ -9,6 +9,7 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,11 +44,27 @@ public class Embedder {
         // creating the bean registers them
     }
 
-    /** One unit vector per passage text, in order. */
-    public List<float[]> passages(List<String> texts) {
-        List<float[]> vectors = model().embed(texts);
+    /**
+     * Each passage's vectors, in order: the passage's own first, then its windows' ({@link PassageWindows}),
+     * all embedded in one call of the model. Counted as one embedded passage each.
+     */
+    public List<List<float[]>> passages(List<String> texts) {
+        List<String> all = new ArrayList<>();
+        int[] counts = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            List<String> parts = PassageWindows.texts(texts.get(i));
+            counts[i] = parts.size();
+            all.addAll(parts);
+        }
+        List<float[]> vectors = model().embed(all);
+        List<List<float[]>> byPassage = new ArrayList<>(texts.size());
+        int from = 0;
+        for (int count : counts) {
+            byPassage.add(vectors.subList(from, from + count));
+            from += count;
+        }
         passages.inc(texts.size());
-        return vectors;
+        return byPassage;
     }
 
     public float[] question(String question) {

@@ -259,7 +259,7 @@ public class Indexer {
         } catch (RuntimeException | LinkageError e) {
             throw new Unindexable(e);
         }
-        Map<String, byte[]> embeddings = new LinkedHashMap<>(claim.embeddings());
+        Map<String, PassageTable.Embedded> embeddings = new LinkedHashMap<>(claim.embeddings());
         Map<String, String> missing = new LinkedHashMap<>();
         List<String> hashes = new ArrayList<>(chunks.size());
         for (Chunk chunk : chunks) {
@@ -275,7 +275,7 @@ public class Indexer {
                 return Optional.empty();
             }
             List<Map.Entry<String, String>> part = toEmbed.subList(from, Math.min(toEmbed.size(), from + batch));
-            List<float[]> vectors;
+            List<List<float[]>> vectors;
             try {
                 vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
             } catch (RuntimeException | LinkageError e) {
@@ -283,15 +283,18 @@ public class Indexer {
                 throw new Unindexable(e);
             }
             for (int i = 0; i < part.size(); i++) {
-                embeddings.put(part.get(i).getKey(), VectorIndex.bytes(vectors.get(i)));
+                List<float[]> ofPassage = vectors.get(i);
+                embeddings.put(part.get(i).getKey(), new PassageTable.Embedded(VectorIndex.bytes(ofPassage.get(0)),
+                        VectorIndex.bytes(ofPassage.subList(1, ofPassage.size()))));
             }
         }
         Item item = claim.item();
         List<Passage> passages = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
+            PassageTable.Embedded embedded = embeddings.get(hashes.get(i));
             passages.add(new Passage(claim.notebookId(), item.note() ? null : item.id(), item.note() ? item.id() : null,
-                    chunk.number(), chunk.start(), chunk.end(), chunk.text(), hashes.get(i), embeddings.get(hashes.get(i))));
+                    chunk.number(), chunk.start(), chunk.end(), chunk.text(), hashes.get(i), embedded.vector(), embedded.windows()));
         }
         return Optional.of(passages);
     }

@@ -32,7 +32,11 @@ public class PassageTable {
     EntityManager em;
 
     /** An item claimed for indexing: its text as claimed and the embeddings its current passages have, by text hash. */
-    record Claim(Item item, String claim, String notebookId, String content, Map<String, byte[]> embeddings) {
+    record Claim(Item item, String claim, String notebookId, String content, Map<String, Embedded> embeddings) {
+    }
+
+    /** A passage's vector and its windows' vectors, as stored ({@link VectorIndex#bytes}). */
+    record Embedded(byte[] vector, byte[] windows) {
     }
 
     /**
@@ -51,11 +55,12 @@ public class PassageTable {
         }
         Object[] row = (Object[]) em.createNativeQuery("SELECT notebook_id, content FROM " + item.table() + " WHERE id = ?1")
                 .setParameter(1, item.id()).getSingleResult();
-        Map<String, byte[]> embeddings = new HashMap<>();
-        for (Object result : em.createNativeQuery("SELECT text_hash, embedding FROM passage WHERE " + item.passageColumn() + " = ?1")
+        Map<String, Embedded> embeddings = new HashMap<>();
+        for (Object result : em.createNativeQuery("SELECT text_hash, embedding, window_embeddings FROM passage WHERE "
+                        + item.passageColumn() + " = ?1")
                 .setParameter(1, item.id()).getResultList()) {
             Object[] passage = (Object[]) result;
-            embeddings.put((String) passage[0], (byte[]) passage[1]);
+            embeddings.put((String) passage[0], new Embedded((byte[]) passage[1], (byte[]) passage[2]));
         }
         return Optional.of(new Claim(item, claim, (String) row[0], Sources.text(row[1]), embeddings));
     }

@@ -1,17 +1,19 @@
 package dev.notebookchat.retrieval.control;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Searching a passage by its parts: besides the whole passage, its sentences are embedded in windows of
  * about {@link #WINDOW} characters, and a passage scores as its best match. One vector for 800 characters
  * averages a fact into everything around it; a short window keeps it sharp, and the answer still quotes the
  * whole passage. Measured in RetrievalQualityTest, recall@5 on expository text: 0.857 for the passage
- * vectors alone, 0.929 with their windows, 0.905 with their windows fused with BM25 (HybridRanking); on
- * stories 0.486, 0.471 and 0.571. It costs about five vectors a passage instead of one.
+ * vectors alone, 0.929 with their windows; on stories 0.486 and 0.471. It costs about five vectors a
+ * passage instead of one, which is why a search ranks by the passage vectors first and reads the windows
+ * of the best few only ({@link #rerank}): the same figures as ranking every window, measured alike.
  */
 public final class PassageWindows {
 
@@ -38,27 +40,39 @@ public final class PassageWindows {
     }
 
     /**
-     * The {@code k} passages whose best vector is nearest to {@code query}, best first, where row r of
-     * {@code index} is a vector of passage {@code owners[r]}. Reads the index's best rows in growing
-     * batches until {@code k} distinct passages are found, since one passage may hold several of them.
+     * The second stage of a search: {@code candidates}, the best passages by their own vectors (best
+     * first), scored again as the best of their own vector and their windows' ({@code windowsOf(row)}, an
+     * index of that passage's window vectors, empty for a short passage); the best {@code limit}, best
+     * first, equal scores in the first stage's order. Only the few candidates' windows are read, so the
+     * windows need not be held in memory with the passage vectors.
      */
-    public static int[] top(VectorIndex index, int[] owners, float[] query, int k) {
-        if (owners.length != index.size()) {
-            throw new IllegalArgumentException(owners.length + " owners for " + index.size() + " vectors");
-        }
-        Set<Integer> passages = new LinkedHashSet<>();
-        for (int rows = Math.max(1, 4 * k); passages.size() < k; rows *= 2) {
-            passages.clear();
-            for (int row : index.top(query, rows, r -> true)) {
-                passages.add(owners[row]);
-                if (passages.size() == k) {
-                    break;
-                }
+    public static int[] rerank(float[] query, int[] candidates, VectorIndex passages, IntFunction<VectorIndex> windowsOf,
+                               int limit) {
+        float[] scores = new float[candidates.length];
+        Integer[] order = new Integer[candidates.length];
+        for (int c = 0; c < candidates.length; c++) {
+            float best = passages.score(candidates[c], query);
+            VectorIndex windows = windowsOf.apply(candidates[c]);
+            for (int w = 0; w < windows.size(); w++) {
+                best = Math.max(best, windows.score(w, query));
             }
-            if (rows >= index.size()) {
-                break;
-            }
+            scores[c] = best;
+            order[c] = c;
         }
-        return passages.stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(order, Comparator.comparingDouble((Integer c) -> -scores[c]));
+        int[] rows = new int[Math.min(limit, candidates.length)];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = candidates[order[i]];
+        }
+        return rows;
+    }
+
+    /** The best score {@link #rerank} gives one passage. */
+    public static float score(float[] query, float passageScore, VectorIndex windows) {
+        float best = passageScore;
+        for (int w = 0; w < windows.size(); w++) {
+            best = Math.max(best, windows.score(w, query));
+        }
+        return best;
     }
 }

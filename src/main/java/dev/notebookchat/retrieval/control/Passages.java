@@ -9,6 +9,7 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -53,6 +54,11 @@ public class Passages {
     @Inject
     @ConfigProperty(name = "notebookchat.retrieval.cache-passages", defaultValue = "50000")
     int cachePassages;
+
+    /** How many of the passage vectors' best a search ranks again with their windows' vectors. */
+    @Inject
+    @ConfigProperty(name = "notebookchat.retrieval.candidates", defaultValue = "50")
+    int candidates;
 
     /**
      * The ready passages of one notebook as of {@code version}: row {@code r} of {@code index} is passage
@@ -107,22 +113,31 @@ public class Passages {
             return List.of();
         }
         float[] query = embedder.question(question);
-        int[] rows = vectors.index().top(query, limit, row -> allowed[vectors.item()[row]]);
-        Map<String, String> texts = texts(rows, vectors);
+        // Two stages: the passage vectors (in memory) choose the candidates, their windows' vectors (read
+        // with their texts, for these few only) rank them again; see PassageWindows.
+        int[] candidateRows = vectors.index().top(query, Math.max(limit, candidates), row -> allowed[vectors.item()[row]]);
+        Map<String, Found> found = found(candidateRows, vectors);
+        int[] present = Arrays.stream(candidateRows).filter(row -> found.containsKey(vectors.ids()[row])).toArray();
+        int[] rows = PassageWindows.rerank(query, present, vectors.index(), row -> found.get(vectors.ids()[row]).windows(), limit);
         List<Hit> hits = new ArrayList<>(rows.length);
         for (int row : rows) {
-            String text = texts.get(vectors.ids()[row]);
-            if (text == null) {
-                continue; // replaced since the vectors were loaded; the next search sees the new version
-            }
+            Found passage = found.get(vectors.ids()[row]);
             ItemTitle item = vectors.items().get(vectors.item()[row]);
-            hits.add(new Hit(item.sourceId(), item.noteId(), item.title(), vectors.numbers()[row], text,
-                    vectors.index().score(row, query)));
+            hits.add(new Hit(item.sourceId(), item.noteId(), item.title(), vectors.numbers()[row], passage.text(),
+                    PassageWindows.score(query, vectors.index().score(row, query), passage.windows())));
         }
         return hits;
     }
 
-    private Map<String, String> texts(int[] rows, Vectors vectors) {
+    /** A candidate's text and its windows' vectors. */
+    private record Found(String text, VectorIndex windows) {
+    }
+
+    /**
+     * The candidates still there, by passage id: one replaced since the vectors were loaded is missing,
+     * and the next search sees the new version.
+     */
+    private Map<String, Found> found(int[] rows, Vectors vectors) {
         if (rows.length == 0) {
             return Map.of();
         }
@@ -130,11 +145,11 @@ public class Passages {
         for (int row : rows) {
             ids.add(vectors.ids()[row]);
         }
-        Map<String, String> texts = new HashMap<>();
+        Map<String, Found> found = new HashMap<>();
         for (Object[] row : em.createNamedQuery(Passage.TEXTS, Object[].class).setParameter("ids", ids).getResultList()) {
-            texts.put((String) row[0], Sources.text(row[1]));
+            found.put((String) row[0], new Found(Sources.text(row[1]), VectorIndex.of(MiniLm.DIMENSIONS, (byte[]) row[2])));
         }
-        return texts;
+        return found;
     }
 
     private Vectors vectors(String notebookId, long version) {

@@ -2,6 +2,7 @@ package dev.notebookchat.retrieval.control;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -150,6 +151,28 @@ public final class VectorIndex {
         ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(vector);
         return buffer.array();
+    }
+
+    /** Several vectors one after another, as {@link #bytes(float[])} writes each. */
+    public static byte[] bytes(List<float[]> vectors) {
+        ByteBuffer buffer = ByteBuffer.allocate(vectors.stream().mapToInt(v -> v.length).sum() * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] vector : vectors) {
+            for (float v : vector) {
+                buffer.putFloat(v);
+            }
+        }
+        return buffer.array();
+    }
+
+    /** The vectors {@link #bytes(List)} wrote, as an index of their own. */
+    public static VectorIndex of(int dimensions, byte[] bytes) {
+        float[] all = vector(bytes);
+        List<float[]> vectors = new ArrayList<>(all.length / dimensions);
+        for (int from = 0; from + dimensions <= all.length; from += dimensions) {
+            vectors.add(Arrays.copyOfRange(all, from, from + dimensions));
+        }
+        return new VectorIndex(dimensions, vectors);
     }
 
     public static float[] vector(byte[] bytes) {

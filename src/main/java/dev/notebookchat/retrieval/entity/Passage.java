@@ -17,7 +17,7 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "passage")
-@NamedQuery(name = Passage.TEXTS, query = "SELECT p.id, p.text FROM Passage p WHERE p.id IN :ids")
+@NamedQuery(name = Passage.TEXTS, query = "SELECT p.id, p.text, p.windowEmbeddings FROM Passage p WHERE p.id IN :ids")
 public class Passage {
 
     public static final String TEXTS = "Passage.texts";
@@ -39,12 +39,14 @@ public class Passage {
     @Column(name = "text_hash")
     private String textHash;
     private byte[] embedding;
+    @Column(name = "window_embeddings")
+    private byte[] windowEmbeddings;
 
     protected Passage() {
     }
 
     public Passage(String notebookId, String sourceId, String noteId, int number, int start, int end,
-                   String text, String textHash, byte[] embedding) {
+                   String text, String textHash, byte[] embedding, byte[] windowEmbeddings) {
         if ((sourceId == null) == (noteId == null)) {
             throw new IllegalArgumentException("A passage belongs to a source or a note, exactly one");
         }
@@ -58,6 +60,7 @@ public class Passage {
         this.text = Objects.requireNonNull(text);
         this.textHash = Objects.requireNonNull(textHash);
         this.embedding = Objects.requireNonNull(embedding);
+        this.windowEmbeddings = Objects.requireNonNull(windowEmbeddings);
     }
 
     public String id() { return id; }
@@ -70,4 +73,5 @@ public class Passage {
     public String text() { return text; }
     public String textHash() { return textHash; }
     public byte[] embedding() { return embedding; }
+    public byte[] windowEmbeddings() { return windowEmbeddings; }
 }

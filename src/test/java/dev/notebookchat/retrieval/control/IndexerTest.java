@@ -1,6 +1,7 @@
 package dev.notebookchat.retrieval.control;
 
 import dev.notebookchat.retrieval.control.PassageTable.Claim;
+import dev.notebookchat.retrieval.control.PassageTable.Embedded;
 import dev.notebookchat.retrieval.entity.Passage;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class IndexerTest {
     /** The passage table in memory: items waiting with their text, and what was written. */
     static final class Table extends PassageTable {
         final Map<String, String> pending = new HashMap<>();
-        final Map<String, Map<String, byte[]>> stored = new HashMap<>();
+        final Map<String, Map<String, Embedded>> stored = new HashMap<>();
         final Map<String, List<Passage>> finished = new HashMap<>();
         final List<String> failed = new ArrayList<>();
         int renewals = Integer.MAX_VALUE;
@@ -171,8 +172,8 @@ class IndexerTest {
         @Override
         boolean finish(Claim claim, List<Passage> passages) {
             finished.put(claim.item().id(), passages);
-            Map<String, byte[]> embeddings = new HashMap<>();
-            passages.forEach(p -> embeddings.put(p.textHash(), p.embedding()));
+            Map<String, Embedded> embeddings = new HashMap<>();
+            passages.forEach(p -> embeddings.put(p.textHash(), new Embedded(p.embedding(), p.windowEmbeddings())));
             stored.put(claim.item().id(), embeddings);
             return true;
         }
@@ -189,12 +190,12 @@ class IndexerTest {
         boolean failing;
 
         @Override
-        public List<float[]> passages(List<String> texts) {
+        public List<List<float[]>> passages(List<String> texts) {
             if (failing) {
                 throw new IllegalStateException("the model could not run");
             }
             embedded.addAll(texts);
-            return texts.stream().map(this::vector).toList();
+            return texts.stream().map(text -> List.of(vector(text))).toList();
         }
 
         float[] vector(String text) {

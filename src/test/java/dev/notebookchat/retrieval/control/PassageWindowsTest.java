@@ -6,7 +6,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PassageWindowsTest {
 
@@ -26,21 +25,24 @@ class PassageWindowsTest {
     }
 
     @Test
-    void aPassageRanksByItsBestVectorAndAppearsOnce() {
-        // Rows: passage 0 whole, passage 0 window, passage 1 whole, passage 2 whole.
-        VectorIndex index = new VectorIndex(2, List.of(
-                new float[] {0.6f, 0.8f}, new float[] {1f, 0f}, new float[] {0.8f, 0.6f}, new float[] {0f, 1f}));
-        int[] owners = {0, 0, 1, 2};
+    void candidatesRankAgainByTheirBestVector() {
+        VectorIndex passages = new VectorIndex(2, List.of(
+                new float[] {0.6f, 0.8f}, new float[] {0.8f, 0.6f}, new float[] {0f, 1f}));
+        VectorIndex none = new VectorIndex(2, List.of());
+        List<VectorIndex> windows = List.of(
+                new VectorIndex(2, List.of(new float[] {0f, 1f}, new float[] {1f, 0f})), none, none);
         float[] query = {1f, 0f};
-        // Scores: 0.6, 1.0, 0.8, 0.0 -> passage 0 (by its window), passage 1, passage 2.
-        assertArrayEquals(new int[] {0, 1, 2}, PassageWindows.top(index, owners, query, 5));
-        assertArrayEquals(new int[] {0, 1}, PassageWindows.top(index, owners, query, 2));
-        assertArrayEquals(new int[] {0}, PassageWindows.top(index, owners, query, 1));
+        // First stage (by passage vectors): 1 (0.8), 0 (0.6), 2 (0.0); passage 0's second window scores 1.0.
+        assertArrayEquals(new int[] {0, 1, 2}, PassageWindows.rerank(query, new int[] {1, 0, 2}, passages, windows::get, 5));
+        assertArrayEquals(new int[] {0}, PassageWindows.rerank(query, new int[] {1, 0, 2}, passages, windows::get, 1));
+        // Only the candidates are ranked: passage 0 is not among them.
+        assertArrayEquals(new int[] {1, 2}, PassageWindows.rerank(query, new int[] {1, 2}, passages, windows::get, 5));
     }
 
     @Test
-    void ownersMustMatchTheIndex() {
-        VectorIndex index = new VectorIndex(2, List.of(new float[] {1f, 0f}));
-        assertThrows(IllegalArgumentException.class, () -> PassageWindows.top(index, new int[] {0, 0}, new float[] {1f, 0f}, 1));
+    void equalScoresKeepTheFirstStagesOrder() {
+        VectorIndex passages = new VectorIndex(2, List.of(new float[] {1f, 0f}, new float[] {1f, 0f}));
+        VectorIndex none = new VectorIndex(2, List.of());
+        assertArrayEquals(new int[] {1, 0}, PassageWindows.rerank(new float[] {1f, 0f}, new int[] {1, 0}, passages, row -> none, 2));
     }
 }
