@@ -176,7 +176,7 @@ class PassagesIT {
 
         JsonArray top = search(api, notebook, "How long does a shot of espresso take to extract?", 5);
 
-        assertEquals(List.of("Espresso 1", "Espresso 2", "Skerry Point 3", "Skerry Point 2", "Skerry Point 1"),
+        assertEquals(List.of("Espresso 1", "Espresso 2", "Skerry Point 1", "Skerry Point 2", "Skerry Point 3"),
                 top.getValuesAs(JsonObject.class).stream().map(p -> p.getString("title") + " " + p.getInt("passage")).toList(),
                 top.toString());
         double previous = Double.MAX_VALUE;
