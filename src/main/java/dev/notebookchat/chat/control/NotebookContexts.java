@@ -121,8 +121,12 @@ public class NotebookContexts {
             String system = ContextBuilder.systemPrompt(context);
             // The database measures in characters, Java in UTF-16 units: measured again as it is sent.
             if (system.length() - ContextBuilder.INSTRUCTIONS.length() <= split.contextCharacters()) {
+                // The prompt needs no search, so neither does the first token: what the answer cites is
+                // looked up while the model answers.
+                String notebookId = notebook.id();
+                List<String> ids = selection.ids();
                 return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(),
-                        closest(notebook, question, selection.ids()), null);
+                        List.of(), null, () -> closest(notebookId, question, ids));
             }
         }
         // Items not indexed yet have no passages: their summary or the start of their text stands in.
@@ -136,15 +140,15 @@ public class NotebookContexts {
      * What an answer that had the whole selection cites: its closest passages. They only point the reader
      * to the passage, so a search that fails costs the citations, not the answer.
      */
-    private List<Citation> closest(Notebook notebook, String question, List<String> ids) {
+    List<Citation> closest(String notebookId, String question, List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
         try {
-            return passages.search(notebook.id(), question, ids, maxCitations).stream()
+            return passages.search(notebookId, question, ids, maxCitations).stream()
                     .filter(hit -> hit.score() >= minSimilarity).map(PassageContext::citation).toList();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "The passages of notebook " + notebook.id() + " could not be searched; the answer cites none", e);
+            LOG.log(Level.WARNING, "The passages of notebook " + notebookId + " could not be searched; the answer cites none", e);
             return List.of();
         }
     }

@@ -90,6 +90,8 @@ public class Turn implements ProviderListener {
     private List<Citation> documentPassages;
     /** The documents the provider said it quotes, best first. */
     private List<Integer> quoted = List.of();
+    /** What the answer cites, being looked up while the provider answers; null when known from the start. */
+    private CompletionStage<List<Citation>> laterCitations;
 
     /**
      * @param save    saves how the answer ended, trying as long as it sees fit, and never on the calling
@@ -189,6 +191,14 @@ public class Turn implements ProviderListener {
     public synchronized void cite(List<Citation> citations, List<Citation> documentPassages) {
         this.citations = List.copyOf(citations);
         this.documentPassages = documentPassages == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(documentPassages));
+    }
+
+    /**
+     * What the {@code complete} event will cite, still being looked up: the answer's end waits for it (a
+     * lookup that failed cites nothing). Set before the provider starts.
+     */
+    public synchronized void citeLater(CompletionStage<List<Citation>> citations) {
+        this.laterCitations = citations;
     }
 
     @Override
@@ -448,9 +458,14 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
-        List<Citation> cited = citations();
+        CompletionStage<List<Citation>> citing;
+        synchronized (this) {
+            citing = laterCitations == null ? CompletableFuture.completedFuture(citations())
+                    : laterCitations.exceptionally(e -> List.of());
+        }
         // Until the save succeeds or gives up, followers see nothing new and keep their heartbeats.
-        save.apply(new Ending(answerId, content, status, finishReason, reported, cited)).whenComplete((saved, e) -> {
+        citing.thenCompose(cited -> save.apply(new Ending(answerId, content, status, finishReason, reported, cited))
+                .thenApply(saved -> cited)).whenComplete((cited, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "The answer of session " + sessionId + " could not be saved", e);
                 end(new ChatEvent.Error("The answer could not be saved because the database is unavailable. "

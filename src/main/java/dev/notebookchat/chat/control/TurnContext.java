@@ -7,6 +7,7 @@ import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a turn sends to its model, and what the answer will cite.
@@ -18,9 +19,12 @@ import java.util.List;
  * @param citations        the passages the answer cites, best first, unless {@code documentPassages} is set
  * @param documentPassages for a model that says which documents it quotes: the passage each document is
  *                         (null entries for documents that are not passages); otherwise null
+ * @param laterCitations   for a prompt that did not need a search, the search for what the answer cites, to
+ *                         run while the model answers instead of before it starts; otherwise null
  */
 public record TurnContext(Mode mode, String system, List<ContextDocument> documents, List<PromptMessage> history,
-                         List<Citation> citations, List<Citation> documentPassages) {
+                         List<Citation> citations, List<Citation> documentPassages,
+                         Supplier<List<Citation>> laterCitations) {
 
     public enum Mode {
         /** The selection as the context config asks, since it fits. */
@@ -36,5 +40,10 @@ public record TurnContext(Mode mode, String system, List<ContextDocument> docume
         history = List.copyOf(history);
         citations = List.copyOf(citations);
         documentPassages = documentPassages == null ? null : Collections.unmodifiableList(new ArrayList<>(documentPassages));
+    }
+
+    public TurnContext(Mode mode, String system, List<ContextDocument> documents, List<PromptMessage> history,
+                       List<Citation> citations, List<Citation> documentPassages) {
+        this(mode, system, documents, history, citations, documentPassages, null);
     }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
 
@@ -67,9 +68,13 @@ public class TurnSetup {
     int historyMessages;
 
     /** Everything the provider needs, and the rows saved for the turn. */
-    /** {@code citations} and {@code documentPassages} as {@link Turn#cite} takes them. */
+    /**
+     * {@code citations} and {@code documentPassages} as {@link Turn#cite} takes them; {@code laterCitations},
+     * when not null, the search for them to run once the provider has started ({@link Turn#citeLater}).
+     */
     public record Prepared(String notebookId, ModelRef model, ChatProvider provider, ProviderRequest request,
-                           ChatHistory.Begun begun, List<Citation> citations, List<Citation> documentPassages) {
+                           ChatHistory.Begun begun, List<Citation> citations, List<Citation> documentPassages,
+                           Supplier<List<Citation>> laterCitations) {
     }
 
     /**
@@ -96,7 +101,7 @@ public class TurnSetup {
         ProviderRequest providerRequest = call.request(context.system(), messages, context.documents());
         ChatHistory.Begun begun = history.begin(conversation, request.message(), model.id());
         return new Prepared(session.notebook().id(), model, call.provider(), providerRequest, begun,
-                context.citations(), context.documentPassages());
+                context.citations(), context.documentPassages(), context.laterCitations());
     }
 
     /** {@code notebookchat.chat.max-turn-duration}, read alike where a turn is timed and where a leftover is told from a turn. */

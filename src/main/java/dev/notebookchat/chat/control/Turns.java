@@ -1,6 +1,7 @@
 package dev.notebookchat.chat.control;
 
 import dev.notebookchat.chat.entity.ChatSession;
+import dev.notebookchat.chat.entity.Citation;
 import dev.notebookchat.chat.entity.ContextConfig;
 import dev.notebookchat.notebook.entity.NotebookDeleting;
 import dev.notebookchat.operations.control.TurnObserver;
@@ -24,12 +25,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -155,6 +160,9 @@ public class Turns {
                     watch.ended(over.lastEvent());
                 });
         turn.cite(prepared.citations(), prepared.documentPassages());
+        if (prepared.laterCitations() != null) {
+            turn.citeLater(lookUp(prepared.laterCitations()));
+        }
         slots.started(slot, turn, prepared.notebookId());
         claim.started(turn);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> turn.fail(tooLong()),
@@ -168,6 +176,18 @@ public class Turns {
             turn.fail("The " + provider + " provider could not be started. Try again, or pick another model.");
         }
         return turn;
+    }
+
+    /**
+     * What an answer cites, looked up on the managed executor while the provider answers: it costs the
+     * first token nothing. A lookup that cannot even start cites nothing.
+     */
+    private CompletionStage<List<Citation>> lookUp(Supplier<List<Citation>> search) {
+        try {
+            return CompletableFuture.supplyAsync(search, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(List.of());
+        }
     }
 
     private TurnSlots.Slot reserve(String sessionId, String owner) {

@@ -164,6 +164,39 @@ class TurnTest {
     }
 
     @Test
+    void citationsLookedUpWhileTheModelAnswersAreWaitedForBeforeTheAnswerEnds() {
+        Turn turn = turn(1000, Runnable::run);
+        CompletableFuture<List<Citation>> lookup = new CompletableFuture<>();
+        turn.cite(List.of(), null);
+        turn.citeLater(lookup);
+        turn.attach(provider);
+
+        turn.onToken("25 s");
+        turn.onComplete("stop", new Usage(3, 1));
+        assertEquals(List.of(), store.saved, "nothing is saved before the citations are known");
+        assertFalse(turn.finished().toCompletableFuture().isDone());
+
+        List<Citation> citations = List.of(new Citation("s-1", null, "Guide", 3, "About 25 seconds."));
+        lookup.complete(citations);
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1, citations), turn.lastEvent());
+        assertEquals(List.of(new Ending("answer-1", "25 s", Status.complete, "stop", new Usage(3, 1), citations)), store.saved);
+    }
+
+    @Test
+    void aFailedCitationLookupCostsTheCitationsNotTheAnswer() {
+        Turn turn = turn(1000, Runnable::run);
+        turn.citeLater(CompletableFuture.failedFuture(new IllegalStateException("the database went away")));
+        turn.attach(provider);
+
+        turn.onToken("25 s");
+        turn.onComplete("stop", new Usage(3, 1));
+
+        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1, List.of()), turn.lastEvent());
+        assertEquals(List.of(new Ending("answer-1", "25 s", Status.complete, "stop", new Usage(3, 1), List.of())), store.saved);
+    }
+
+    @Test
     void aModelThatSaysWhatItQuotesCitesExactlyThosePassagesInItsOrder() {
         Turn turn = turn(1000, Runnable::run);
         Citation guide = new Citation("s-1", null, "Guide", 3, "About 25 seconds.");
