@@ -1,5 +1,6 @@
 package dev.notebookchat.it;
 
+import dev.notebookchat.operations.PrometheusText;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -14,7 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A small JSON client for the API, signed in as one user. */
 public final class Api {
@@ -222,6 +225,30 @@ public final class Api {
         return created(post("api/notebooks/" + notebookId + "/notes",
                 Json.createObjectBuilder().add("title", title).add("content", content).build())).getString("id");
     }
+
+    /**
+     * Waits until the source or note at {@code path} (e.g. {@code api/sources/<id>}) is indexed: its
+     * {@code status} changes in the background after it is saved, so a test that compares what a user
+     * has before and after a refused request waits for it first.
+     */
+    public void awaitIndexed(String path) {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Await.until(() -> path + " ready, last seen " + seen.get(), INDEXING, () -> {
+            Response item = get(path);
+            seen.set(item.status() + " " + item.body());
+            return item.status() == 200 && "ready".equals(item.json().getString("status", null));
+        });
+    }
+
+    /** Nothing queued or being indexed on the server: its embedding counter and heap move only by what a test does next. */
+    public static void awaitIndexingIdle() {
+        AtomicReference<Double> seen = new AtomicReference<>();
+        Await.until(() -> "no item being indexed, last seen " + seen.get(), INDEXING,
+                () -> seen.updateAndGet(v -> PrometheusText.scrape().value("notebookchat_indexing_items", Map.of())) == 0);
+    }
+
+    /** How long indexing one small item may take: the first one also loads the model. */
+    public static final Duration INDEXING = Duration.ofSeconds(60);
 
     public String createSession(String notebookId) {
         return created(post("api/chat/sessions", Json.createObjectBuilder().add("notebook_id", notebookId).build())).getString("id");

@@ -55,6 +55,9 @@ class ValidationIT {
         notebook = alice.createNotebook("Coffee");
         source = alice.addSource(notebook, "Brewing guide", "Espresso takes about 25 seconds.");
         note = alice.addNote(notebook, "Dose", "Use 18 grams.");
+        // Indexing changes their status in the background: settled first, so "nothing changed" compares like with like.
+        alice.awaitIndexed("api/sources/" + source);
+        alice.awaitIndexed("api/notes/" + note);
         session = alice.createSession(notebook);
     }
 
@@ -293,6 +296,8 @@ class ValidationIT {
         JsonObject big = created(alice.post("api/notebooks/" + elsewhere + "/sources", object("title", "Big", "content", longest)));
         assertEquals(MAX_CONTENT, big.getString("content").length());
         assertEquals(longest, alice.get("api/sources/" + big.getString("id")).json().getString("content"));
+        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow.
+        assertEquals(204, alice.delete("api/notebooks/" + elsewhere).status());
     }
 
     // ---- what a turn is asked to use -------------------------------------------------------------

@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -45,8 +46,8 @@ import java.util.logging.Logger;
  * item {@code pending} in its own transaction; once that commits, the item joins a bounded queue that one
  * task on the managed executor drains, so requests never wait for the model and at most one core embeds.
  * Each item is claimed in the database ({@link PassageTable}), split, and only the passages whose text is
- * new are embedded (in batches, the claim renewed between them); the rest keep their embedding, found by
- * the SHA-256 of their text. A sweep, at start and then every {@code notebookchat.retrieval.sweep-interval}
+ * new are embedded (in batches, the claim renewed between them, items taking turns batch by batch); the
+ * rest keep their embedding, found by the SHA-256 of their text. A sweep, at start and then every {@code notebookchat.retrieval.sweep-interval}
  * seconds, takes up what no server is working on: items edited on a server that stopped before indexing
  * them, a full queue's overflow, and claims not renewed for {@code notebookchat.retrieval.indexing-timeout}
  * seconds (a server killed mid-item).
@@ -104,6 +105,8 @@ public class Indexer {
 
     /** Items to index, each once, oldest first; guarded by itself, as is {@link #draining}. */
     private final LinkedHashSet<Item> queue = new LinkedHashSet<>();
+    /** Items claimed and partly embedded, waiting for their next batch; guarded by {@link #queue}. */
+    private final ArrayDeque<Job> inProgress = new ArrayDeque<>();
     private boolean draining;
     /** The item being indexed now, if any: with the queue, the work this server has in hand. */
     private final AtomicInteger working = new AtomicInteger();
@@ -180,24 +183,40 @@ public class Indexer {
         }
     }
 
+    /**
+     * Takes turns: an item just queued gets its first batch before an item in progress gets its next,
+     * so a small edit is indexed in about one batch's time however large the documents ahead of it.
+     */
     private void drainQueue() {
         while (true) {
-            Item next;
+            Item next = null;
+            Job job = null;
             synchronized (queue) {
                 Iterator<Item> first = queue.iterator();
-                if (stopped || !first.hasNext()) {
+                if (!stopped && first.hasNext()) {
+                    next = first.next();
+                    first.remove();
+                } else if (!stopped && !inProgress.isEmpty()) {
+                    job = inProgress.poll();
+                } else {
                     draining = false;
                     return;
                 }
-                next = first.next();
-                first.remove();
                 working.set(1);
             }
+            Item item = next != null ? next : job.item();
             try {
-                index(next);
+                if (job == null) {
+                    job = start(next);
+                }
+                if (job != null && job.step()) {
+                    synchronized (queue) {
+                        inProgress.add(job);
+                    }
+                }
             } catch (RuntimeException e) {
                 // The database, most likely: the claim runs out and a sweep tries again.
-                LOG.warning("Indexing " + next.table() + " " + next.id() + " was interrupted: " + e);
+                LOG.warning("Indexing " + item.table() + " " + item.id() + " was interrupted: " + e);
             } finally {
                 working.set(0);
             }
@@ -206,7 +225,7 @@ public class Indexer {
 
     private long inHand() {
         synchronized (queue) {
-            return queue.size() + working.get();
+            return queue.size() + inProgress.size() + working.get();
         }
     }
 
@@ -221,82 +240,117 @@ public class Indexer {
         }
     }
 
-    /** Indexes one item if it still needs it and no one else is at it. */
+    /** Indexes one item to its end if it still needs it and no one else is at it. */
     void index(Item item) {
-        OffsetDateTime now = Clock.now();
-        Optional<Claim> claimed = table.claim(item, now, now.minus(indexingTimeout));
-        if (claimed.isEmpty()) {
-            return;
-        }
-        Claim claim = claimed.get();
-        Optional<List<Passage>> passages;
-        try {
-            passages = passages(claim);
-        } catch (Unindexable e) {
-            // The item's status says it to the user; the cause is for the log, once.
-            LOG.log(Level.WARNING, "Indexing " + item.table() + " " + item.id() + " failed; it is marked failed", e.getCause());
-            table.fail(claim);
-            return;
-        }
-        passages.ifPresent(found -> table.finish(claim, found));
-    }
-
-    /** The text could not be split or embedded: trying again would fail again, so the item is marked failed. */
-    static final class Unindexable extends RuntimeException {
-        Unindexable(Throwable cause) {
-            super(cause);
+        Job job = start(item);
+        while (job != null && job.step()) {
+            // one batch after another
         }
     }
 
     /**
-     * The item's passages with their embeddings; empty when the claim was lost on the way (edited or
-     * deleted). A database failure passes through: the claim then runs out and a sweep tries again.
+     * Claims the item and splits it; null when it needs no indexing here (someone else has it, it is
+     * ready, gone or unindexable).
      */
-    private Optional<List<Passage>> passages(Claim claim) {
-        List<Chunk> chunks;
+    Job start(Item item) {
+        OffsetDateTime now = Clock.now();
+        Optional<Claim> claimed = table.claim(item, now, now.minus(indexingTimeout));
+        if (claimed.isEmpty()) {
+            return null;
+        }
+        Claim claim = claimed.get();
         try {
-            chunks = chunker.split(claim.content());
+            return new Job(claim, chunker.split(claim.content()));
         } catch (RuntimeException | LinkageError e) {
-            throw new Unindexable(e);
+            failed(claim, e);
+            return null;
         }
-        Map<String, PassageTable.Embedded> embeddings = new LinkedHashMap<>(claim.embeddings());
-        Map<String, String> missing = new LinkedHashMap<>();
-        List<String> hashes = new ArrayList<>(chunks.size());
-        for (Chunk chunk : chunks) {
-            String hash = sha256(chunk.text());
-            hashes.add(hash);
-            if (!embeddings.containsKey(hash)) {
-                missing.putIfAbsent(hash, chunk.text());
+    }
+
+    /** The item's status says it to the user; the cause is for the log, once. */
+    private void failed(Claim claim, Throwable cause) {
+        LOG.log(Level.WARNING, "Indexing " + claim.item().table() + " " + claim.item().id() + " failed; it is marked failed", cause);
+        table.fail(claim);
+    }
+
+    /**
+     * One claimed item on its way: its passages, the embeddings it keeps (by text hash) and the texts
+     * still to embed. It is embedded a batch at a time and goes back to the end of the line between
+     * batches, so a large document does not hold up the small ones edited after it.
+     */
+    final class Job {
+        private final Claim claim;
+        private final List<Chunk> chunks;
+        private final List<String> hashes;
+        private final Map<String, PassageTable.Embedded> embeddings;
+        private final List<Map.Entry<String, String>> toEmbed;
+        private int embedded;
+
+        Job(Claim claim, List<Chunk> chunks) {
+            this.claim = claim;
+            this.chunks = chunks;
+            this.embeddings = new LinkedHashMap<>(claim.embeddings());
+            this.hashes = new ArrayList<>(chunks.size());
+            Map<String, String> missing = new LinkedHashMap<>();
+            for (Chunk chunk : chunks) {
+                String hash = sha256(chunk.text());
+                hashes.add(hash);
+                if (!embeddings.containsKey(hash)) {
+                    missing.putIfAbsent(hash, chunk.text());
+                }
             }
+            this.toEmbed = new ArrayList<>(missing.entrySet());
         }
-        List<Map.Entry<String, String>> toEmbed = new ArrayList<>(missing.entrySet());
-        for (int from = 0; from < toEmbed.size(); from += batch) {
-            if (from > 0 && !table.renew(claim, Clock.now())) {
-                return Optional.empty();
+
+        /**
+         * Embeds the next batch, or saves the passages when none is left; true when there is more to do.
+         * The claim is renewed before every batch but the first: an item edited or deleted meanwhile (the
+         * claim no longer stands) is dropped. A database failure passes through: the claim then runs out
+         * and a sweep tries again.
+         */
+        boolean step() {
+            if (embedded < toEmbed.size()) {
+                if (embedded > 0 && !table.renew(claim, Clock.now())) {
+                    return false;
+                }
+                List<Map.Entry<String, String>> part = toEmbed.subList(embedded, Math.min(toEmbed.size(), embedded + batch));
+                List<List<float[]>> vectors;
+                try {
+                    vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
+                } catch (RuntimeException | LinkageError e) {
+                    // LinkageError: the model's library is missing or its native part did not load.
+                    failed(claim, e);
+                    return false;
+                }
+                for (int i = 0; i < part.size(); i++) {
+                    List<float[]> ofPassage = vectors.get(i);
+                    embeddings.put(part.get(i).getKey(), new PassageTable.Embedded(VectorIndex.bytes(ofPassage.get(0)),
+                            VectorIndex.bytes(ofPassage.subList(1, ofPassage.size()))));
+                }
+                embedded += part.size();
+                if (embedded < toEmbed.size()) {
+                    return true;
+                }
             }
-            List<Map.Entry<String, String>> part = toEmbed.subList(from, Math.min(toEmbed.size(), from + batch));
-            List<List<float[]>> vectors;
-            try {
-                vectors = embedder.passages(part.stream().map(Map.Entry::getValue).toList());
-            } catch (RuntimeException | LinkageError e) {
-                // LinkageError: the model's library is missing or its native part did not load.
-                throw new Unindexable(e);
-            }
-            for (int i = 0; i < part.size(); i++) {
-                List<float[]> ofPassage = vectors.get(i);
-                embeddings.put(part.get(i).getKey(), new PassageTable.Embedded(VectorIndex.bytes(ofPassage.get(0)),
-                        VectorIndex.bytes(ofPassage.subList(1, ofPassage.size()))));
-            }
+            table.finish(claim, passages());
+            return false;
         }
-        Item item = claim.item();
-        List<Passage> passages = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunk chunk = chunks.get(i);
-            PassageTable.Embedded embedded = embeddings.get(hashes.get(i));
-            passages.add(new Passage(claim.notebookId(), item.note() ? null : item.id(), item.note() ? item.id() : null,
-                    chunk.number(), chunk.start(), chunk.end(), chunk.text(), hashes.get(i), embedded.vector(), embedded.windows()));
+
+        private List<Passage> passages() {
+            Item item = claim.item();
+            List<Passage> passages = new ArrayList<>(chunks.size());
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunk chunk = chunks.get(i);
+                PassageTable.Embedded embedded = embeddings.get(hashes.get(i));
+                passages.add(new Passage(claim.notebookId(), item.note() ? null : item.id(), item.note() ? item.id() : null,
+                        chunk.number(), chunk.start(), chunk.end(), chunk.text(), hashes.get(i), embedded.vector(), embedded.windows()));
+            }
+            return passages;
         }
-        return Optional.of(passages);
+
+        Item item() {
+            return claim.item();
+        }
     }
 
     static String sha256(String text) {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @RunAsClient
 class PassagesIT {
 
-    static final Duration INDEXED = Duration.ofSeconds(60);
     static final String EMBEDDED = "notebookchat_passages_embedded_total";
 
     /** Three passages at the default 800 characters with 120 of overlap; its last sentence is in the third only. */
@@ -86,7 +84,7 @@ class PassagesIT {
     void eachPassageIsEmbeddedOnceAndOnlyChangedOnesAgain() {
         Api api = Api.newUser("passages");
         String notebook = api.createNotebook("Lighthouses");
-        awaitIdle();
+        Api.awaitIndexingIdle();
         PrometheusText before = PrometheusText.scrape();
 
         Api.Response added = api.post("api/notebooks/" + notebook + "/sources",
@@ -94,7 +92,7 @@ class PassagesIT {
         assertEquals(201, added.status(), added.body());
         assertEquals("pending", added.json().getString("status"));
         String source = added.json().getString("id");
-        awaitReady(api, "api/sources/" + source);
+        api.awaitIndexed("api/sources/" + source);
         assertEquals(3, embeddedSince(before), "each of the three passages embedded once");
         assertEquals(List.of("ready"), api.get("api/notebooks/" + notebook + "/sources").array()
                 .getValuesAs(JsonObject.class).stream().map(s -> s.getString("status")).toList());
@@ -110,7 +108,7 @@ class PassagesIT {
         Api.Response same = api.put("api/sources/" + source, Json.createObjectBuilder().add("content", LIGHTHOUSE).build());
         assertEquals(200, same.status(), same.body());
         assertEquals("ready", same.json().getString("status"));
-        awaitIdle();
+        Api.awaitIndexingIdle();
         assertEquals(3, embeddedSince(before), "an unchanged text is not embedded again");
 
         // A new last sentence: only the third passage is new.
@@ -118,7 +116,7 @@ class PassagesIT {
         Api.Response changed = api.put("api/sources/" + source, Json.createObjectBuilder().add("content", edited).build());
         assertEquals(200, changed.status(), changed.body());
         assertEquals("pending", changed.json().getString("status"));
-        awaitReady(api, "api/sources/" + source);
+        api.awaitIndexed("api/sources/" + source);
         assertEquals(4, embeddedSince(before), "only the changed passage is embedded again");
         JsonObject range = search(api, notebook, "How far can ships see the light?", 50).getValuesAs(JsonObject.class).stream()
                 .filter(p -> p.getInt("passage") == 3).findFirst().orElseThrow();
@@ -126,7 +124,7 @@ class PassagesIT {
 
         // Deleting the source takes its passages; a note's stay.
         String note = api.addNote(notebook, "Visiting", "The trust opens the tower to visitors on summer weekends.");
-        awaitReady(api, "api/notes/" + note);
+        api.awaitIndexed("api/notes/" + note);
         assertEquals(4, search(api, notebook, "visitors", 50).size());
         assertEquals(204, api.delete("api/sources/" + source).status());
         JsonArray left = search(api, notebook, "visitors", 50);
@@ -141,7 +139,7 @@ class PassagesIT {
     void notesAreIndexedAndRetitledWithoutEmbeddingAgain() {
         Api api = Api.newUser("passages");
         String notebook = api.createNotebook("Coffee");
-        awaitIdle();
+        Api.awaitIndexingIdle();
         PrometheusText before = PrometheusText.scrape();
 
         Api.Response added = api.post("api/notebooks/" + notebook + "/notes",
@@ -149,14 +147,14 @@ class PassagesIT {
         assertEquals(201, added.status(), added.body());
         assertEquals("pending", added.json().getString("status"));
         String note = added.json().getString("id");
-        awaitReady(api, "api/notes/" + note);
+        api.awaitIndexed("api/notes/" + note);
         assertEquals(2, search(api, notebook, "espresso", 50).size());
         assertEquals(2, embeddedSince(before));
 
         Api.Response retitled = api.put("api/notes/" + note, Json.createObjectBuilder().add("title", "Espresso basics").build());
         assertEquals("ready", retitled.json().getString("status"));
         assertEquals("Espresso basics", search(api, notebook, "espresso", 5).getJsonObject(0).getString("title"));
-        awaitIdle();
+        Api.awaitIndexingIdle();
         assertEquals(2, embeddedSince(before), "a new title is not a new text");
         assertEquals(List.of("ready"), api.get("api/notebooks/" + notebook + "/notes").array()
                 .getValuesAs(JsonObject.class).stream().map(s -> s.getString("status")).toList());
@@ -170,9 +168,9 @@ class PassagesIT {
         String lighthouse = api.addSource(notebook, "Skerry Point", LIGHTHOUSE);
         String espresso = api.addSource(notebook, "Espresso", ESPRESSO);
         String bicycle = api.addNote(notebook, "Bicycle care", BICYCLE);
-        awaitReady(api, "api/sources/" + lighthouse);
-        awaitReady(api, "api/sources/" + espresso);
-        awaitReady(api, "api/notes/" + bicycle);
+        api.awaitIndexed("api/sources/" + lighthouse);
+        api.awaitIndexed("api/sources/" + espresso);
+        api.awaitIndexed("api/notes/" + bicycle);
 
         JsonArray top = search(api, notebook, "How long does a shot of espresso take to extract?", 5);
 
@@ -214,21 +212,6 @@ class PassagesIT {
         return found.array();
     }
 
-    static void awaitReady(Api api, String path) {
-        AtomicReference<String> seen = new AtomicReference<>();
-        Await.until(() -> path + " ready, last seen " + seen.get(), INDEXED, () -> {
-            Api.Response item = api.get(path);
-            seen.set(item.status() + " " + item.body());
-            return item.status() == 200 && item.json().getString("status").equals("ready");
-        });
-    }
-
-    /** Nothing queued or being indexed on the server, so the counter moves only by what a test does next. */
-    static void awaitIdle() {
-        AtomicReference<Double> seen = new AtomicReference<>();
-        Await.until(() -> "no item being indexed, last seen " + seen.get(), INDEXED,
-                () -> seen.updateAndGet(v -> PrometheusText.scrape().value("notebookchat_indexing_items", Map.of())) == 0);
-    }
 
     static long embeddedSince(PrometheusText before) {
         return Math.round(PrometheusText.scrape().value(EMBEDDED, Map.of()) - before.value(EMBEDDED, Map.of()));

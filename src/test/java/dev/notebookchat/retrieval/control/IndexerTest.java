@@ -112,6 +112,34 @@ class IndexerTest {
         assertTrue(secondsBack >= 119 && secondsBack <= 121, secondsBack + " s");
     }
 
+    @Test
+    void aSmallItemQueuedBehindALargeOneIsIndexedAfterTheLargeOnesFirstBatch() {
+        table.pending(Item.source("large"), TEXT);
+        table.pending(Item.note("small"), "One sentence only.");
+        table.waiting = List.of(Item.source("large"), Item.note("small"));
+        List<Runnable> tasks = new ArrayList<>();
+        indexer.executor = (ManagedExecutorService) Proxy.newProxyInstance(
+                IndexerTest.class.getClassLoader(), new Class<?>[] {ManagedExecutorService.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("execute")) {
+                        tasks.add((Runnable) args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        indexer.queueSize = 10;
+
+        indexer.sweep();
+        assertEquals(1, tasks.size(), "one task drains the queue");
+        tasks.get(0).run();
+
+        // Batches of one passage: the large item's first, the small item whole, then the rest of the large one.
+        assertEquals(List.of("Alpha beta gamma. Delta epsilon.", "One sentence only.",
+                "Delta epsilon. Zeta eta theta iota kappa.", "Lambda mu nu. Xi omicron pi rho."), model.embedded);
+        assertEquals(3, table.finished.get("large").size());
+        assertEquals(1, table.finished.get("small").size());
+    }
+
     /** A managed executor that runs each task at once on the calling thread. */
     static ManagedExecutorService inline() {
         return (ManagedExecutorService) Proxy.newProxyInstance(

@@ -50,6 +50,9 @@ class OwnershipIT {
         notebook = alice.createNotebook("Alice's coffee");
         source = alice.addSource(notebook, "Brewing guide", "A good espresso takes about 25 seconds to extract.");
         note = alice.addNote(notebook, "Dose", "Use 18 grams of coffee.");
+        // Indexing changes their status in the background: settled first, so "nothing changed" compares like with like.
+        alice.awaitIndexed("api/sources/" + source);
+        alice.awaitIndexed("api/notes/" + note);
         session = alice.createSession(notebook);
         assertEquals(200, alice.post("api/chat/execute", object("session_id", session, "message", "How long does espresso take?")).status());
     }
