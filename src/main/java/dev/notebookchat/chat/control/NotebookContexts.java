@@ -79,6 +79,15 @@ public class NotebookContexts {
     int maxCitations;
 
     /**
+     * Whether an answer that had the whole selection cites its passages closest to the question. The
+     * lookup embeds the question and reads the passages: about 6 ms of CPU a turn on a 2-core machine
+     * (docs/performance.md), off the way to the first token but not free at hundreds of turns a second.
+     */
+    @Inject
+    @ConfigProperty(name = "notebookchat.citations.whole-selection", defaultValue = "true")
+    boolean citeWholeSelection;
+
+    /**
      * How close to the question (cosine similarity) a passage must be for an answer that had the whole
      * selection to cite it: MiniLM gives passages about the question's subject 0.4 and more, unrelated text
      * around 0.1.
@@ -126,7 +135,7 @@ public class NotebookContexts {
                 String notebookId = notebook.id();
                 List<String> ids = selection.ids();
                 return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(),
-                        List.of(), null, () -> closest(notebookId, question, ids));
+                        List.of(), null, citeWholeSelection ? () -> closest(notebookId, question, ids) : null);
             }
         }
         // Items not indexed yet have no passages: their summary or the start of their text stands in.
