@@ -18,15 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.WindowType;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -42,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.notebookchat.web.NotebookPage.testId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +71,7 @@ class ChatPageBrowserIT {
     static Chromium chromium;
     static WebDriver driver;
 
+    NotebookPage page;
     WebDriverWait wait;
 
     @Deployment(testable = false)
@@ -95,41 +93,31 @@ class ChatPageBrowserIT {
         }
     }
 
-    /** Every test starts signed out, in a new tab: the page keeps its token in the tab's sessionStorage. */
     @BeforeEach
     void signedOutInANewTab() {
-        wait = new WebDriverWait(driver, WAIT);
-        String previous = driver.getWindowHandle();
-        driver.switchTo().newWindow(WindowType.TAB);
-        String fresh = driver.getWindowHandle();
-        driver.switchTo().window(previous).close();
-        driver.switchTo().window(fresh);
-        driver.get(Api.base().toString());
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+        page = NotebookPage.signedOutInANewTab(driver, WAIT);
+        wait = page.wait;
     }
 
-    /** The page's console, so a failure here says what the page complained about. */
     @AfterEach
     void printConsole() {
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            System.out.println("[chromium console] " + entry.getLevel() + " " + entry.getMessage());
-        }
+        page.printConsole();
     }
 
     @Test
     void answerGrowsWhileStreamingAndEndsAsTheServerStoredIt() {
-        signIn("ada");
-        createNotebook("Coffee");
-        addSource("Brewing guide", BREWING);
-        startNewChat();
+        page.signIn("ada");
+        page.createNotebook("Coffee");
+        page.addSource("Brewing guide", BREWING);
+        page.startNewChat();
 
-        type(testId("message-input"), QUESTION);
+        page.type(testId("message-input"), QUESTION);
         driver.findElement(testId("send")).click();
 
         // Read the streaming bubble as fast as the browser answers, until the finished answer replaces it.
         List<String> seen = new ArrayList<>();
         new WebDriverWait(driver, WAIT).pollingEvery(Duration.ZERO).until(d -> {
-            List<?> sample = (List<?>) js("const bubble = document.querySelector('[data-testid=ai-streaming]');"
+            List<?> sample = (List<?>) page.js("const bubble = document.querySelector('[data-testid=ai-streaming]');"
                     + "const done = document.querySelector('[data-testid=message][data-type=ai][data-status=complete]');"
                     + "return [bubble ? bubble.innerText : null, done !== null];");
             String text = (String) sample.get(0);
@@ -140,7 +128,7 @@ class ChatPageBrowserIT {
         });
 
         assertTrue(seen.size() >= 3, "the answer grew in at least three visible steps: " + seen);
-        String finished = (String) js("return document.querySelector("
+        String finished = (String) page.js("return document.querySelector("
                 + "'[data-testid=message][data-type=ai][data-status=complete]').innerText");
         for (int i = 0; i < seen.size(); i++) {
             String step = seen.get(i);
@@ -149,7 +137,7 @@ class ChatPageBrowserIT {
         }
         assertEquals(0, driver.findElements(testId("ai-streaming")).size(), "the streaming bubble is gone");
 
-        JsonObject session = Api.withToken(token()).get("api/chat/sessions/" + currentSessionId()).json();
+        JsonObject session = Api.withToken(page.token()).get("api/chat/sessions/" + page.currentSessionId()).json();
         JsonArray messages = session.getJsonArray("messages");
         assertEquals(2, messages.size());
         assertEquals(QUESTION, messages.getJsonObject(0).getString("content"));
@@ -173,8 +161,8 @@ class ChatPageBrowserIT {
 
     @Test
     void refusedTurnShowsTheServersMessageAndKeepsWhatTheUserWrote() {
-        signIn("bob");
-        Api api = Api.withToken(token());
+        page.signIn("bob");
+        Api api = Api.withToken(page.token());
         String notebook = api.createNotebook("Coffee");
         api.addSource(notebook, "Brewing guide", BREWING);
         String session = api.createSession(notebook);
@@ -191,7 +179,7 @@ class ChatPageBrowserIT {
         wait.until(d -> "openrouter/openai/gpt-4o-mini".equals(new Select(d.findElement(testId("model-picker")))
                 .getFirstSelectedOption().getAttribute("value")));
         wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
-        type(testId("message-input"), QUESTION);
+        page.type(testId("message-input"), QUESTION);
         driver.findElement(testId("send")).click();
 
         WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(
@@ -214,8 +202,8 @@ class ChatPageBrowserIT {
     @Test
     void stopEndsAnAnswerThatStalledAndKeepsWhatHadArrived() {
         try (FakeProviderServer fake = FakeProviders.start()) {
-            signIn("sam");
-            Api api = Api.withToken(token());
+            page.signIn("sam");
+            Api api = Api.withToken(page.token());
             String notebook = api.createNotebook("Tea");
             api.addSource(notebook, "Tea notes", "Green tea steeps for two minutes.");
             String session = api.createSession(notebook);
@@ -225,7 +213,7 @@ class ChatPageBrowserIT {
             driver.navigate().refresh();
             wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
 
-            type(testId("message-input"), QUESTION);
+            page.type(testId("message-input"), QUESTION);
             driver.findElement(testId("send")).click();
             // The provider sends three tokens, then falls silent.
             wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), "The notebook says"));
@@ -249,17 +237,17 @@ class ChatPageBrowserIT {
 
     @Test
     void hostileMarkdownAndHtmlStayText() {
-        signIn("mallory");
-        createNotebook("Zoo");
-        addSource(HOSTILE_TITLE, HOSTILE_CONTENT);
-        startNewChat();
+        page.signIn("mallory");
+        page.createNotebook("Zoo");
+        page.addSource(HOSTILE_TITLE, HOSTILE_CONTENT);
+        page.startNewChat();
 
-        type(testId("message-input"), "Where do zebras hide?");
+        page.type(testId("message-input"), "Where do zebras hide?");
         driver.findElement(testId("send")).click();
         WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")));
 
-        String stored = Api.withToken(token()).get("api/chat/sessions/" + currentSessionId()).json()
+        String stored = Api.withToken(page.token()).get("api/chat/sessions/" + page.currentSessionId()).json()
                 .getJsonArray("messages").getJsonObject(1).getString("content");
         assertEquals("Here is what I found in this notebook:\n\n- \"" + HOSTILE_CONTENT + "\" (" + HOSTILE_TITLE + ")", stored);
         assertEquals("Here is what I found in this notebook:\n"
@@ -277,13 +265,13 @@ class ChatPageBrowserIT {
         assertEquals(HOSTILE_TITLE, driver.findElement(By.id("viewer-title")).getText());
         driver.findElement(testId("viewer-close")).click();
 
-        assertEquals("undefined", js("return typeof window.__pwned"));
-        assertEquals(0L, js("return document.images.length"), "no img element anywhere on the page");
+        assertEquals("undefined", page.js("return typeof window.__pwned"));
+        assertEquals(0L, page.js("return document.images.length"), "no img element anywhere on the page");
         for (String place : List.of("#conversation", "#source-list", "#viewer")) {
-            assertEquals(0L, js("return document.querySelectorAll(arguments[0]).length", place + " img, " + place + " script"),
+            assertEquals(0L, page.js("return document.querySelectorAll(arguments[0]).length", place + " img, " + place + " script"),
                     "no img or script element in " + place);
             @SuppressWarnings("unchecked")
-            List<String> hrefs = (List<String>) js("return [...document.querySelectorAll(arguments[0])]"
+            List<String> hrefs = (List<String>) page.js("return [...document.querySelectorAll(arguments[0])]"
                     + ".map(a => a.getAttribute('href') || '')", place + " a");
             assertTrue(hrefs.stream().noneMatch(href -> href.strip().toLowerCase().startsWith("javascript:")), place + ": " + hrefs);
         }
@@ -293,8 +281,8 @@ class ChatPageBrowserIT {
 
     @Test
     void enterSendsShiftEnterAddsALineAndFocusStaysInTheMessageBox() {
-        signIn("kim");
-        Api api = Api.withToken(token());
+        page.signIn("kim");
+        Api api = Api.withToken(page.token());
         api.addSource(api.createNotebook("Coffee"), "Brewing guide", BREWING);
         driver.navigate().refresh();
         WebElement input = wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
@@ -321,10 +309,10 @@ class ChatPageBrowserIT {
 
     @Test
     void notebooksAndChatsAreRenamedInPlaceAndEscapeKeepsTheOldName() {
-        signIn("lee");
-        createNotebook("Coffee");
-        startNewChat();
-        Api api = Api.withToken(token());
+        page.signIn("lee");
+        page.createNotebook("Coffee");
+        page.startNewChat();
+        Api api = Api.withToken(page.token());
 
         driver.findElement(testId("notebook-rename")).click();
         WebElement field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
@@ -337,7 +325,7 @@ class ChatPageBrowserIT {
         field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
         field.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Steeping times", Keys.ENTER);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("session-item"), "Steeping times"));
-        assertEquals("Steeping times", api.get("api/chat/sessions/" + currentSessionId()).json().getString("title"));
+        assertEquals("Steeping times", api.get("api/chat/sessions/" + page.currentSessionId()).json().getString("title"));
 
         driver.findElement(testId("notebook-rename")).click();
         field = wait.until(ExpectedConditions.elementToBeClickable(testId("rename-input")));
@@ -350,61 +338,6 @@ class ChatPageBrowserIT {
     // --- what a user does --------------------------------------------------------------------------
 
     /** Signs in with the dev login as a fresh user and waits for the app; answers the username. */
-    String signIn(String name) {
-        String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        type(testId("login-username"), username);
-        driver.findElement(testId("login-submit")).click();
-        wait.until(ExpectedConditions.textToBe(By.id("user-name"), username));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("notebook-name")));
-        return username;
-    }
-
-    void createNotebook(String name) {
-        type(testId("notebook-name"), name);
-        driver.findElement(testId("notebook-create")).click();
-        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=notebook-item].is-selected .item-main"), name));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("source-title")));
-    }
-
-    void addSource(String title, String content) {
-        int before = driver.findElements(testId("source-item")).size();
-        type(testId("source-title"), title);
-        type(testId("source-content"), content);
-        driver.findElement(testId("source-add")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=source-item]"), before + 1));
-    }
-
-    void startNewChat() {
-        driver.findElement(testId("session-create")).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=session-item].is-selected")));
-        wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
-    }
-
-    void type(By field, String text) {
-        WebElement element = wait.until(ExpectedConditions.elementToBeClickable(field));
-        element.clear();
-        element.sendKeys(text);
-    }
-
-    // --- reading the page -------------------------------------------------------------------------
-
-    static By testId(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
-    }
-
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    /** The bearer token the page signed in with, so the API can be asked as the same user. */
-    static String token() {
-        return (String) js("return sessionStorage.getItem('notebookchat.token')");
-    }
-
-    static String currentSessionId() {
-        return driver.findElement(By.cssSelector("[data-testid=session-item].is-selected")).getAttribute("data-id");
-    }
-
     static List<String> texts(WebElement within, String selector) {
         return within.findElements(By.cssSelector(selector)).stream().map(WebElement::getText).toList();
     }

@@ -15,12 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.WindowType;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -29,8 +25,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
+import static dev.notebookchat.web.NotebookPage.testId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +78,7 @@ class CitationsBrowserIT {
     static Chromium chromium;
     static WebDriver driver;
 
+    NotebookPage page;
     WebDriverWait wait;
 
     @Deployment(testable = false)
@@ -105,28 +102,20 @@ class CitationsBrowserIT {
 
     @BeforeEach
     void signedOutInANewTab() {
-        wait = new WebDriverWait(driver, WAIT);
-        String previous = driver.getWindowHandle();
-        driver.switchTo().newWindow(WindowType.TAB);
-        String fresh = driver.getWindowHandle();
-        driver.switchTo().window(previous).close();
-        driver.switchTo().window(fresh);
-        driver.get(Api.base().toString());
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+        page = NotebookPage.signedOutInANewTab(driver, WAIT);
+        wait = page.wait;
     }
 
     @AfterEach
     void printConsole() {
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            System.out.println("[chromium console] " + entry.getLevel() + " " + entry.getMessage());
-        }
+        page.printConsole();
     }
 
     @Test
     void anAnswersCitationOpensItsSourceWithThePassageMarked() {
-        signIn("cora");
-        createNotebook("Coffee");
-        addSource(TITLE, HANDBOOK);
+        page.signIn("cora");
+        page.createNotebook("Coffee");
+        page.pasteSource(TITLE, HANDBOOK);
 
         // The new source is indexed in the background; its badge follows without a reload.
         WebElement badge = driver.findElement(testId("source-status"));
@@ -141,24 +130,24 @@ class CitationsBrowserIT {
         assertEquals("ready", statuses.get(statuses.size() - 1), "statuses seen: " + statuses);
         assertTrue(List.of("pending", "indexing", "ready").containsAll(statuses), "statuses seen: " + statuses);
         assertEquals("Ready", driver.findElement(testId("source-status")).getText());
-        Api api = Api.withToken(token());
+        Api api = Api.withToken(page.token());
         String notebookId = driver.findElement(By.cssSelector("[data-testid=notebook-item].is-selected")).getAttribute("data-id");
         JsonObject listed = api.get("api/notebooks/" + notebookId + "/sources").array().getJsonObject(0);
         assertEquals("ready", listed.getString("status"));
         String sourceId = listed.getString("id");
 
-        startNewChat();
+        page.startNewChat();
         Select picker = new Select(driver.findElement(testId("model-picker")));
         wait.until(d -> picker.getOptions().stream().anyMatch(o -> "local/extractive".equals(o.getAttribute("value"))));
         picker.selectByValue("local/extractive");
-        type(testId("message-input"), QUESTION);
+        page.type(testId("message-input"), QUESTION);
         driver.findElement(testId("send")).click();
         WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#conversation [data-testid=message][data-type=ai][data-status=complete]")));
         assertTrue(answer.getText().contains(ANSWER), "the whole sentence is quoted: " + answer.getText());
 
         // What the server saved is what the page lists, in order.
-        JsonObject saved = api.get("api/chat/sessions/" + currentSessionId()).json().getJsonArray("messages").getJsonObject(1);
+        JsonObject saved = api.get("api/chat/sessions/" + page.currentSessionId()).json().getJsonArray("messages").getJsonObject(1);
         assertEquals("local/extractive", saved.getString("model"));
         JsonArray citations = saved.getJsonArray("citations");
         assertFalse(citations.isEmpty(), "the answer cites a passage: " + saved);
@@ -175,15 +164,15 @@ class CitationsBrowserIT {
 
         WebElement mark = wait.until(ExpectedConditions.visibilityOfElementLocated(testId("viewer-passage")));
         assertEquals(TITLE, driver.findElement(By.id("viewer-title")).getText());
-        assertEquals(passage, js("return arguments[0].textContent", mark), "exactly the cited passage is marked");
+        assertEquals(passage, page.js("return arguments[0].textContent", mark), "exactly the cited passage is marked");
         assertEquals("mark", mark.getTagName());
-        assertEquals(1L, js("return document.querySelectorAll('#viewer-content mark').length"));
-        assertEquals(HANDBOOK, js("return document.getElementById('viewer-content').textContent"),
+        assertEquals(1L, page.js("return document.querySelectorAll('#viewer-content mark').length"));
+        assertEquals(HANDBOOK, page.js("return document.getElementById('viewer-content').textContent"),
                 "the source's whole text is shown around the mark");
-        assertTrue((Boolean) js("const box = document.getElementById('viewer-content');"
+        assertTrue((Boolean) page.js("const box = document.getElementById('viewer-content');"
                         + "return box.scrollHeight > box.clientHeight && box.scrollTop > 0;"),
                 "the source is longer than its box and was scrolled to the passage");
-        assertTrue((Boolean) js("const box = document.getElementById('viewer-content').getBoundingClientRect();"
+        assertTrue((Boolean) page.js("const box = document.getElementById('viewer-content').getBoundingClientRect();"
                         + "const mark = arguments[0].getBoundingClientRect();"
                         + "return mark.top >= box.top - 1 && mark.top < box.bottom;", mark),
                 "the marked passage starts inside the visible part of the box");
@@ -213,59 +202,4 @@ class CitationsBrowserIT {
     }
 
     // --- what a user does --------------------------------------------------------------------------
-
-    void signIn(String name) {
-        String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        type(testId("login-username"), username);
-        driver.findElement(testId("login-submit")).click();
-        wait.until(ExpectedConditions.textToBe(By.id("user-name"), username));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("notebook-name")));
-    }
-
-    void createNotebook(String name) {
-        type(testId("notebook-name"), name);
-        driver.findElement(testId("notebook-create")).click();
-        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=notebook-item].is-selected .item-main"), name));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("source-title")));
-    }
-
-    void addSource(String title, String content) {
-        type(testId("source-title"), title);
-        // Long text goes in as the page's own file reader would put it: typing it key by key takes long.
-        js("const field = arguments[0]; field.value = arguments[1];"
-                + "field.dispatchEvent(new Event('input', {bubbles: true}));",
-                driver.findElement(testId("source-content")), content);
-        driver.findElement(testId("source-add")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(testId("source-item"), 1));
-    }
-
-    void startNewChat() {
-        driver.findElement(testId("session-create")).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=session-item].is-selected")));
-        wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
-    }
-
-    void type(By field, String text) {
-        WebElement element = wait.until(ExpectedConditions.elementToBeClickable(field));
-        element.clear();
-        element.sendKeys(text);
-    }
-
-    // --- reading the page -------------------------------------------------------------------------
-
-    static By testId(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
-    }
-
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    static String token() {
-        return (String) js("return sessionStorage.getItem('notebookchat.token')");
-    }
-
-    static String currentSessionId() {
-        return driver.findElement(By.cssSelector("[data-testid=session-item].is-selected")).getAttribute("data-id");
-    }
 }
