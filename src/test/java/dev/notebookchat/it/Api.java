@@ -240,6 +240,20 @@ public final class Api {
         });
     }
 
+    /**
+     * Waits until the indexer has taken up the source or note at {@code path} (its status is no longer
+     * {@code pending}): it has read the item's text by then. Deleting a large item while that read runs
+     * can fail on the embedded H2, whose large-text storage does not take a concurrent delete well.
+     */
+    public void awaitClaimed(String path) {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Await.until(() -> path + " taken up for indexing, last seen " + seen.get(), INDEXING, () -> {
+            Response item = get(path);
+            seen.set(item.status() + " " + (item.status() == 200 ? item.json().getString("status", null) : ""));
+            return item.status() == 200 && !"pending".equals(item.json().getString("status", null));
+        });
+    }
+
     /** Nothing queued or being indexed on the server: its embedding counter and heap move only by what a test does next. */
     public static void awaitIndexingIdle() {
         AtomicReference<Double> seen = new AtomicReference<>();

@@ -122,7 +122,9 @@ class RequestBodyLimitIT {
 
         assertEquals(201, created.status(), created.body().length() > 300 ? created.body().substring(0, 300) : created.body());
         assertEquals("é".repeat(2_000_000), created.json().getString("content"));
-        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow.
+        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow;
+        // once the indexer has claimed (and read) the text, so the delete does not race that read.
+        alice.awaitClaimed("api/sources/" + created.json().getString("id"));
         assertEquals(204, alice.delete("api/notebooks/" + notebook).status());
     }
 

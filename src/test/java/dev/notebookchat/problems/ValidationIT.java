@@ -296,7 +296,9 @@ class ValidationIT {
         JsonObject big = created(alice.post("api/notebooks/" + elsewhere + "/sources", object("title", "Big", "content", longest)));
         assertEquals(MAX_CONTENT, big.getString("content").length());
         assertEquals(longest, alice.get("api/sources/" + big.getString("id")).json().getString("content"));
-        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow.
+        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow;
+        // once the indexer has claimed (and read) the text, so the delete does not race that read.
+        alice.awaitClaimed("api/sources/" + big.getString("id"));
         assertEquals(204, alice.delete("api/notebooks/" + elsewhere).status());
     }
 

@@ -108,7 +108,7 @@ class NotebookLimitsIT {
 
     @Test
     void aNotebookHoldsCharactersUpToTheLimitAndThenAnswers413() {
-        alice.addSource(notebook, "Big", "c".repeat(2_000_000));
+        String big = alice.addSource(notebook, "Big", "c".repeat(2_000_000));
         String note = alice.addNote(notebook, "Notes", "n".repeat((int) (MAX_CHARACTERS - 2_000_000)));
         String tooMuch = "This would make the notebook " + (MAX_CHARACTERS + 1) + " characters long; a notebook may hold at most "
                 + MAX_CHARACTERS + " (notebookchat.notebook.max-characters). Shorten or delete sources or notes first.";
@@ -128,7 +128,10 @@ class NotebookLimitsIT {
 
         assertEquals(200, alice.put("api/notes/" + note, object("content", "n".repeat((int) (MAX_CHARACTERS - 2_000_000 - 1)))).status());
         assertEquals(201, alice.post("api/notebooks/" + notebook + "/notes", object("title", "One more", "content", "x")).status());
-        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow.
+        // Deleted at once: indexing millions of characters would keep a core busy under the tests that follow;
+        // once the indexer has claimed (and read) the text, so the delete does not race that read.
+        alice.awaitClaimed("api/sources/" + big);
+        alice.awaitClaimed("api/notes/" + note);
         assertEquals(204, alice.delete("api/notebooks/" + notebook).status());
     }
 
