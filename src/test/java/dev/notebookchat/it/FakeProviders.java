@@ -6,11 +6,13 @@ import dev.notebookchat.provider.fake.WireFormat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The eight providers as the integration-test server is configured: every base URL points at the fake
@@ -115,12 +117,24 @@ public final class FakeProviders {
      * opens provider connections in bursts, and a dropped handshake is retried only a second later.
      */
     public static FakeProviderServer start(int backlog) {
-        try {
-            return new FakeProviderServer().start(Integer.parseInt(System.getProperty("it.fake-provider.port", "9977")), backlog);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The fake provider could not listen on it.fake-provider.port", e);
+        int port = Integer.parseInt(System.getProperty("it.fake-provider.port", "9977"));
+        // The previous test class's fake may still be letting go of the port: try again for a few seconds.
+        long deadline = System.nanoTime() + BIND_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return new FakeProviderServer().start(port, backlog);
+            } catch (BindException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("The fake provider could not listen on it.fake-provider.port " + port, busy);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            } catch (IOException e) {
+                throw new UncheckedIOException("The fake provider could not listen on it.fake-provider.port " + port, e);
+            }
         }
     }
+
+    private static final Duration BIND_PATIENCE = Duration.ofSeconds(10);
 
     /** {@code notebookchat.stream.idle-timeout.first-token} as the server has it. */
     public static Duration firstTokenTimeout() {
