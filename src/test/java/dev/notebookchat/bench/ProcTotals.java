@@ -64,6 +64,37 @@ record ProcTotals(long cpuNanos, long rssKb, int threads, int openFiles) {
         }
     }
 
+    /**
+     * CPU time of the JVMs' just-in-time compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}
+     * as {@code comm} shows them), summed over {@code pids}, in nanoseconds; -1 if none could be read.
+     * Compiler threads that ended are not counted: a JVM may stop idle ones.
+     */
+    static long compilerNanos(List<Long> pids, long ticksPerSecond) {
+        long ticks = 0;
+        boolean any = false;
+        for (long pid : pids) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String name = Files.readString(task.resolve("comm"), StandardCharsets.ISO_8859_1);
+                        if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                            continue;
+                        }
+                        String stat = Files.readString(task.resolve("stat"), StandardCharsets.ISO_8859_1);
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        any = true;
+                    } catch (IOException | RuntimeException ended) {
+                        // a thread that ended while listed adds nothing
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // a process that ended or cannot be read adds nothing
+            }
+        }
+        return any ? ticks * 1_000_000_000L / ticksPerSecond : -1;
+    }
+
     /** The system's 1-, 5- and 15-minute load averages, as /proc/loadavg has them. */
     static String loadAverage() {
         try {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
@@ -243,12 +244,7 @@ public final class RelayBenchmark {
             }
             int warmup = integer("benchmark.warmup-turns", 300, 0, 10_000);
             if (warmup > 0) {
-                // Unmeasured: a freshly started JVM compiles its hot paths during the first thousands of calls.
-                Load load = new Load("warmup", 50, "paced-5-0", warmup, 50, 5);
-                for (String target : targets) {
-                    log("Warm-up through " + target + ": " + warmup + " turns at 50/s");
-                    runLoad(load, relays.get(target));
-                }
+                warmUp(new Load("warmup", 50, "paced-5-0", warmup, 50, 5), targets, relays, notes);
                 fake.reset();
             }
             String loadBefore = ProcTotals.loadAverage();
@@ -409,6 +405,41 @@ public final class RelayBenchmark {
             }, to - System.nanoTime(), TimeUnit.NANOSECONDS);
         }, from - System.nanoTime(), TimeUnit.NANOSECONDS);
         return steady;
+    }
+
+    /**
+     * Unmeasured rounds of {@code round} through each relay until its JVMs' compilers are nearly idle: a
+     * freshly started server compiles its hot paths for minutes on 2 shared cores, and that compiling
+     * is no part of what a running server spends per turn. Each round is measured on its own; the
+     * warm-up ends when the compiler threads used at most {@code benchmark.warmup-jit-cores} of a core
+     * during a round, or after {@code benchmark.warmup-max-seconds}. nginx has no compiler: one round.
+     */
+    private void warmUp(Load round, List<String> targets, Map<String, Target> relays, List<String> notes) throws Exception {
+        double idleCores = Double.parseDouble(p.getProperty("benchmark.warmup-jit-cores", "0.1").strip());
+        long maxNanos = TimeUnit.SECONDS.toNanos(integer("benchmark.warmup-max-seconds", 300, 0, 3600));
+        long ticks = clockTicks();
+        for (String target : targets) {
+            Target relay = relays.get(target);
+            long start = System.nanoTime();
+            int rounds = 0;
+            double compiling;
+            do {
+                long jitBefore = ProcTotals.compilerNanos(relay.measured().get(), ticks);
+                long from = System.nanoTime();
+                runLoad(round, relay);
+                rounds++;
+                long jitAfter = ProcTotals.compilerNanos(relay.measured().get(), ticks);
+                compiling = jitBefore < 0 || jitAfter < 0 ? -1 : (jitAfter - jitBefore) / (double) (System.nanoTime() - from);
+                log("Warm-up through " + target + ", round " + rounds + ": " + round.turns() + " turns at 50/s"
+                        + (compiling < 0 ? "" : String.format(Locale.ROOT, ", compilers %.2f of a core", compiling)));
+            } while (compiling > idleCores && System.nanoTime() - start < maxNanos);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            if (compiling >= 0) {
+                notes.add(String.format(Locale.ROOT, "Warm-up through %s: %d round(s) of %d turns at 50/s, %d s; its JIT compilers "
+                        + "used %.2f of a core during the last round%s.", target, rounds, round.turns(), seconds, compiling,
+                        compiling > idleCores ? " (still compiling when " + maxNanos / 1_000_000_000L + " s ran out)" : ""));
+            }
+        }
     }
 
     private CompletableFuture<RelayProbe.Result> stream(Target target, Load load, int n, long scheduled, String sessionId,
