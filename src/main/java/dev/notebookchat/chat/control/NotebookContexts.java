@@ -80,8 +80,9 @@ public class NotebookContexts {
 
     /**
      * Whether an answer that had the whole selection cites its passages closest to the question. The
-     * lookup embeds the question and reads the passages: about 6 ms of CPU a turn on a 2-core machine
-     * (docs/performance.md), off the way to the first token but not free at hundreds of turns a second.
+     * lookup embeds the question and reads the passages: about 10 ms of CPU a turn on a 2-core machine,
+     * more than the rest of the turn (docs/performance.md), off the way to the first token but not free
+     * at hundreds of turns a second.
      */
     @Inject
     @ConfigProperty(name = "notebookchat.citations.whole-selection", defaultValue = "true")
