@@ -244,7 +244,14 @@ public final class RelayBenchmark {
             }
             int warmup = integer("benchmark.warmup-turns", 300, 0, 10_000);
             if (warmup > 0) {
-                warmUp(new Load("warmup", 50, "paced-5-0", warmup, 50, 5), targets, relays, notes);
+                // Streams of many tokens take paths that 5-token turns do not (followers falling behind, merged
+                // tokens, heartbeats): when such loads are to be measured, each round holds up to 100 of them too.
+                boolean streaming = loads.stream().anyMatch(l -> !"rate".equals(l.kind()));
+                int warmStreams = Math.min(100, maxStreams);
+                List<Load> round = streaming
+                        ? List.of(new Load("warmup", 50, "paced-5-0", warmup, 50, 5), new Load("warmup", warmStreams, "paced-100-50", warmStreams, 100, 100))
+                        : List.of(new Load("warmup", 50, "paced-5-0", warmup, 50, 5));
+                warmUp(round, targets, relays, notes);
                 fake.reset();
             }
             String loadBefore = ProcTotals.loadAverage();
@@ -414,7 +421,7 @@ public final class RelayBenchmark {
      * warm-up ends when the compiler threads used at most {@code benchmark.warmup-jit-cores} of a core
      * during a round, or after {@code benchmark.warmup-max-seconds}. nginx has no compiler: one round.
      */
-    private void warmUp(Load round, List<String> targets, Map<String, Target> relays, List<String> notes) throws Exception {
+    private void warmUp(List<Load> round, List<String> targets, Map<String, Target> relays, List<String> notes) throws Exception {
         double idleCores = Double.parseDouble(p.getProperty("benchmark.warmup-jit-cores", "0.1").strip());
         long maxNanos = TimeUnit.SECONDS.toNanos(integer("benchmark.warmup-max-seconds", 300, 0, 3600));
         long ticks = clockTicks();
@@ -426,20 +433,32 @@ public final class RelayBenchmark {
             do {
                 long jitBefore = ProcTotals.compilerNanos(relay.measured().get(), ticks);
                 long from = System.nanoTime();
-                runLoad(round, relay);
+                for (Load load : round) {
+                    runLoad(load, relay);
+                }
                 rounds++;
                 long jitAfter = ProcTotals.compilerNanos(relay.measured().get(), ticks);
                 compiling = jitBefore < 0 || jitAfter < 0 ? -1 : (jitAfter - jitBefore) / (double) (System.nanoTime() - from);
-                log("Warm-up through " + target + ", round " + rounds + ": " + round.turns() + " turns at 50/s"
+                log("Warm-up through " + target + ", round " + rounds + ": " + describe(round)
                         + (compiling < 0 ? "" : String.format(Locale.ROOT, ", compilers %.2f of a core", compiling)));
             } while (compiling > idleCores && System.nanoTime() - start < maxNanos);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             if (compiling >= 0) {
-                notes.add(String.format(Locale.ROOT, "Warm-up through %s: %d round(s) of %d turns at 50/s, %d s; its JIT compilers "
-                        + "used %.2f of a core during the last round%s.", target, rounds, round.turns(), seconds, compiling,
+                notes.add(String.format(Locale.ROOT, "Warm-up through %s: %d round(s) of %s, %d s; its JIT compilers "
+                        + "used %.2f of a core during the last round%s.", target, rounds, describe(round), seconds, compiling,
                         compiling > idleCores ? " (still compiling when " + maxNanos / 1_000_000_000L + " s ran out)" : ""));
             }
         }
+    }
+
+    /** "300 turns at 50/s and 100 streams x 20 tokens/s" for a warm-up round. */
+    private static String describe(List<Load> round) {
+        List<String> parts = new ArrayList<>();
+        for (Load load : round) {
+            parts.add(load.tokensPerTurn() <= 5 ? load.turns() + " turns at " + (int) load.rate() + "/s"
+                    : load.turns() + " streams x 20 tokens/s");
+        }
+        return String.join(" and ", parts);
     }
 
     private CompletableFuture<RelayProbe.Result> stream(Target target, Load load, int n, long scheduled, String sessionId,
