@@ -30,9 +30,7 @@ record ProcTotals(long cpuNanos, long rssKb, int threads, int openFiles) {
         for (long pid : pids) {
             Path dir = Path.of("/proc", Long.toString(pid));
             try {
-                String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                long ticks = cpuTicks(dir.resolve("stat"));
                 int own = 0;
                 for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.ISO_8859_1)) {
                     if (line.startsWith("Threads:")) {
@@ -80,9 +78,7 @@ record ProcTotals(long cpuNanos, long rssKb, int threads, int openFiles) {
                         if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
                             continue;
                         }
-                        String stat = Files.readString(task.resolve("stat"), StandardCharsets.ISO_8859_1);
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(task.resolve("stat"));
                         any = true;
                     } catch (IOException | RuntimeException ended) {
                         // a thread that ended while listed adds nothing
@@ -93,6 +89,13 @@ record ProcTotals(long cpuNanos, long rssKb, int threads, int openFiles) {
             }
         }
         return any ? ticks * 1_000_000_000L / ticksPerSecond : -1;
+    }
+
+    /** User + system time from a process's or thread's {@code stat} file, in clock ticks. */
+    private static long cpuTicks(Path stat) throws IOException {
+        String text = Files.readString(stat, StandardCharsets.ISO_8859_1);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The system's 1-, 5- and 15-minute load averages, as /proc/loadavg has them. */

@@ -248,9 +248,10 @@ public final class RelayBenchmark {
                 // tokens, heartbeats): when such loads are to be measured, each round holds up to 100 of them too.
                 boolean streaming = loads.stream().anyMatch(l -> !"rate".equals(l.kind()));
                 int warmStreams = Math.min(100, maxStreams);
+                Load turns = new Load("warmup", 50, "paced-5-0", warmup, 50, 5);
                 List<Load> round = streaming
-                        ? List.of(new Load("warmup", 50, "paced-5-0", warmup, 50, 5), new Load("warmup", warmStreams, "paced-100-50", warmStreams, 100, 100))
-                        : List.of(new Load("warmup", 50, "paced-5-0", warmup, 50, 5));
+                        ? List.of(turns, new Load("warmup", warmStreams, "paced-100-50", warmStreams, 100, 100))
+                        : List.of(turns);
                 warmUp(round, targets, relays, notes);
                 fake.reset();
             }
