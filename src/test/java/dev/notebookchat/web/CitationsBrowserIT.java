@@ -120,7 +120,8 @@ class CitationsBrowserIT {
         // The new source is indexed in the background; its badge follows without a reload.
         WebElement badge = driver.findElement(testId("source-status"));
         List<String> statuses = new ArrayList<>(List.of(badge.getAttribute("data-status")));
-        new WebDriverWait(driver, INDEXING).pollingEvery(Duration.ofMillis(200)).until(d -> {
+        new WebDriverWait(driver, INDEXING).pollingEvery(Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
             String status = d.findElement(testId("source-status")).getAttribute("data-status");
             if (!status.equals(statuses.get(statuses.size() - 1))) {
                 statuses.add(status);
