@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,23 +80,20 @@ public class NotebookContexts {
     int maxCitations;
 
     /**
-     * Whether an answer that had the whole selection cites its passages closest to the question. The
-     * lookup embeds the question and reads the passages: about 10 ms of CPU a turn on a 2-core machine,
-     * more than the rest of the turn (docs/performance.md), off the way to the first token but not free
-     * at hundreds of turns a second.
+     * Whether an answer that had the whole selection cites the passages it draws on: those of the selected
+     * items sharing the most words with the question and the answer, looked up when the answer ends.
      */
     @Inject
     @ConfigProperty(name = "notebookchat.citations.whole-selection", defaultValue = "true")
     boolean citeWholeSelection;
 
     /**
-     * How close to the question (cosine similarity) a passage must be for an answer that had the whole
-     * selection to cite it: MiniLM gives passages about the question's subject 0.4 and more, unrelated text
-     * around 0.1.
+     * How many distinct words (not counting common ones like "the" or "how") a passage must share with
+     * the question and the answer for an answer that had the whole selection to cite it.
      */
     @Inject
-    @ConfigProperty(name = "notebookchat.citations.min-similarity", defaultValue = "0.3")
-    double minSimilarity;
+    @ConfigProperty(name = "notebookchat.citations.min-shared-words", defaultValue = "2")
+    int minSharedWords;
 
     /** How many passages the local model reads, before it ranks their sentences. */
     @Inject
@@ -132,11 +130,11 @@ public class NotebookContexts {
             // The database measures in characters, Java in UTF-16 units: measured again as it is sent.
             if (system.length() - ContextBuilder.INSTRUCTIONS.length() <= split.contextCharacters()) {
                 // The prompt needs no search, so neither does the first token: what the answer cites is
-                // looked up while the model answers.
+                // looked up from its words when it ends.
                 String notebookId = notebook.id();
-                List<String> ids = selection.ids();
+                Map<String, String> titles = readyTitles(selection, ready);
                 return new TurnContext(TurnContext.Mode.WHOLE, system, documents(context), split.history(),
-                        List.of(), null, citeWholeSelection ? () -> closest(notebookId, question, ids) : null);
+                        List.of(), null, citeWholeSelection ? answer -> cited(notebookId, titles, question, answer) : null);
             }
         }
         // Items not indexed yet have no passages: their summary or the start of their text stands in.
@@ -147,20 +145,40 @@ public class NotebookContexts {
     }
 
     /**
-     * What an answer that had the whole selection cites: its closest passages. They only point the reader
-     * to the passage, so a search that fails costs the citations, not the answer.
+     * What an answer that had the whole selection cites: the passages of the selected items it draws on,
+     * by the words they share with the question and the answer ({@link Passages#sharingWords}). They only
+     * point the reader to the passage, so a lookup that fails costs the citations, not the answer.
+     *
+     * @param titles the selected items whose passages are ready, id to title, in notebook order
      */
-    List<Citation> closest(String notebookId, String question, List<String> ids) {
-        if (ids.isEmpty()) {
+    List<Citation> cited(String notebookId, Map<String, String> titles, String question, String answer) {
+        if (titles.isEmpty()) {
             return List.of();
         }
         try {
-            return passages.search(notebookId, question, ids, maxCitations).stream()
-                    .filter(hit -> hit.score() >= minSimilarity).map(PassageContext::citation).toList();
+            return passages.sharingWords(notebookId, titles, question + "\n" + answer, maxCitations, minSharedWords).stream()
+                    .map(PassageContext::citation).toList();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "The passages of notebook " + notebookId + " could not be searched; the answer cites none", e);
+            LOG.log(Level.WARNING, "The passages of notebook " + notebookId + " could not be read; the answer cites none", e);
             return List.of();
         }
+    }
+
+    /** The selected items whose passages are ready, id to title, sources then notes in notebook order. */
+    private static Map<String, String> readyTitles(Selection selection, Set<String> ready) {
+        Set<String> selected = new HashSet<>(selection.ids());
+        Map<String, String> titles = new LinkedHashMap<>();
+        for (Sources.Measure source : selection.measures().sources()) {
+            if (selected.contains(source.id()) && ready.contains(source.id())) {
+                titles.put(source.id(), source.title());
+            }
+        }
+        for (Notes.Measure note : selection.measures().notes()) {
+            if (selected.contains(note.id()) && ready.contains(note.id())) {
+                titles.put(note.id(), note.title());
+            }
+        }
+        return titles;
     }
 
     /** The local model quotes whole sentences: passages of the full texts, or the full text of an item not indexed yet. */

@@ -91,7 +91,7 @@ public class Turn implements ProviderListener {
     /** The documents the provider said it quotes, best first. */
     private List<Integer> quoted = List.of();
     /** What the answer cites, being looked up while the provider answers; null when known from the start. */
-    private CompletionStage<List<Citation>> laterCitations;
+    private Function<String, CompletionStage<List<Citation>>> laterCitations;
 
     /**
      * @param save    saves how the answer ended, trying as long as it sees fit, and never on the calling
@@ -194,10 +194,10 @@ public class Turn implements ProviderListener {
     }
 
     /**
-     * What the {@code complete} event will cite, still being looked up: the answer's end waits for it (a
-     * lookup that failed cites nothing). Set before the provider starts.
+     * What the {@code complete} event will cite, looked up from the answer's text when it ends: the end
+     * waits for it (a lookup that failed cites nothing). Set before the provider starts.
      */
-    public synchronized void citeLater(CompletionStage<List<Citation>> citations) {
+    public synchronized void citeLater(Function<String, CompletionStage<List<Citation>>> citations) {
         this.laterCitations = citations;
     }
 
@@ -458,11 +458,13 @@ public class Turn implements ProviderListener {
             content = answer.toString();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
-        CompletionStage<List<Citation>> citing;
+        Function<String, CompletionStage<List<Citation>>> later;
+        List<Citation> known;
         synchronized (this) {
-            citing = laterCitations == null ? CompletableFuture.completedFuture(citations())
-                    : laterCitations.exceptionally(e -> List.of());
+            later = laterCitations;
+            known = citations();
         }
+        CompletionStage<List<Citation>> citing = later == null ? CompletableFuture.completedFuture(known) : lookUp(later, content);
         // Until the save succeeds or gives up, followers see nothing new and keep their heartbeats.
         citing.thenCompose(cited -> save.apply(new Ending(answerId, content, status, finishReason, reported, cited))
                 .thenApply(saved -> cited)).whenComplete((cited, e) -> {
@@ -479,6 +481,15 @@ public class Turn implements ProviderListener {
             end(new ChatEvent.Complete(answerId, finishReason, reported.inputTokens(), reported.outputTokens(), cited));
         });
         return true;
+    }
+
+    private CompletionStage<List<Citation>> lookUp(Function<String, CompletionStage<List<Citation>>> lookup, String content) {
+        try {
+            return lookup.apply(content).exceptionally(e -> List.of());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The citations of session " + sessionId + " could not be looked up", e);
+            return CompletableFuture.completedFuture(List.of());
+        }
     }
 
     private void end(ChatEvent terminal) {

@@ -7,7 +7,7 @@ import dev.notebookchat.provider.spi.ProviderRequest.PromptMessage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What a turn sends to its model, and what the answer will cite.
@@ -19,12 +19,12 @@ import java.util.function.Supplier;
  * @param citations        the passages the answer cites, best first, unless {@code documentPassages} is set
  * @param documentPassages for a model that says which documents it quotes: the passage each document is
  *                         (null entries for documents that are not passages); otherwise null
- * @param laterCitations   for a prompt that did not need a search, the search for what the answer cites, to
- *                         run while the model answers instead of before it starts; otherwise null
+ * @param laterCitations   for a prompt that did not need a search, the lookup of what the answer cites, from
+ *                         the answer's text once it has ended; otherwise null
  */
 public record TurnContext(Mode mode, String system, List<ContextDocument> documents, List<PromptMessage> history,
                          List<Citation> citations, List<Citation> documentPassages,
-                         Supplier<List<Citation>> laterCitations) {
+                         Function<String, List<Citation>> laterCitations) {
 
     public enum Mode {
         /** The selection as the context config asks, since it fits. */

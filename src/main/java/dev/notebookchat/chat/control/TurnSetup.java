@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import static jakarta.transaction.Transactional.TxType.REQUIRES_NEW;
 
@@ -70,11 +70,11 @@ public class TurnSetup {
     /** Everything the provider needs, and the rows saved for the turn. */
     /**
      * {@code citations} and {@code documentPassages} as {@link Turn#cite} takes them; {@code laterCitations},
-     * when not null, the search for them to run once the provider has started ({@link Turn#citeLater}).
+     * when not null, their lookup from the answer's text once it has ended ({@link Turn#citeLater}).
      */
     public record Prepared(String notebookId, ModelRef model, ChatProvider provider, ProviderRequest request,
                            ChatHistory.Begun begun, List<Citation> citations, List<Citation> documentPassages,
-                           Supplier<List<Citation>> laterCitations) {
+                           Function<String, List<Citation>> laterCitations) {
     }
 
     /**

@@ -161,7 +161,8 @@ public class Turns {
                 });
         turn.cite(prepared.citations(), prepared.documentPassages());
         if (prepared.laterCitations() != null) {
-            turn.citeLater(lookUp(prepared.laterCitations()));
+            Function<String, List<Citation>> lookup = prepared.laterCitations();
+            turn.citeLater(answer -> lookUp(() -> lookup.apply(answer)));
         }
         slots.started(slot, turn, prepared.notebookId());
         claim.started(turn);
@@ -179,8 +180,8 @@ public class Turns {
     }
 
     /**
-     * What an answer cites, looked up on the managed executor while the provider answers: it costs the
-     * first token nothing. A lookup that cannot even start cites nothing.
+     * What an answer cites, looked up on the managed executor when it ends: it reads the database, which
+     * the thread that relays the provider's stream must not wait for. A lookup that cannot even start cites nothing.
      */
     private CompletionStage<List<Citation>> lookUp(Supplier<List<Citation>> search) {
         try {

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ public class Passages {
     /**
      * A passage found for a question. Exactly one of {@code sourceId} and {@code noteId} is set;
      * {@code number} counts the item's passages from 1; {@code text} is an exact substring of the item's
-     * content; {@code score} is the cosine similarity to the question.
+     * content; {@code score} says how well it matches: the cosine similarity to the question for
+     * {@link #search}, the {@link SharedWords} score for {@link #sharingWords}.
      */
     public record Hit(String sourceId, String noteId, String title, int number, String text, float score) {
     }
@@ -91,6 +93,40 @@ public class Passages {
     /** As {@link #search(String, String, Collection, int)} among all the notebook's sources and notes. */
     public List<Hit> searchAll(String notebookId, String question, int limit) {
         return search(notebookId, question, id -> true, limit);
+    }
+
+    /**
+     * The {@code limit} passages of the items {@code titles} names (item id to title, in the order ties
+     * keep) that share the most words with {@code text}, each at least {@code minShared} distinct ones
+     * ({@link SharedWords}): for an answer that had those items whole, where its words come from. No model
+     * runs; one query reads the items' passages. Pass only items whose passages are ready: an item being
+     * indexed again may still have the passages of its previous text.
+     */
+    public List<Hit> sharingWords(String notebookId, Map<String, String> titles, String text, int limit, int minShared) {
+        if (titles.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        Map<String, Integer> order = new HashMap<>();
+        for (String id : titles.keySet()) {
+            order.put(id, order.size());
+        }
+        List<Object[]> rows = new ArrayList<>(em.createNamedQuery(Passage.OF_ITEMS, Object[].class)
+                .setParameter("notebook", notebookId).setParameter("items", List.copyOf(titles.keySet())).getResultList());
+        rows.sort(Comparator.<Object[]>comparingInt(row -> order.get(row[0] != null ? (String) row[0] : (String) row[1]))
+                .thenComparingInt(row -> ((Number) row[2]).intValue()));
+        List<String> texts = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            texts.add(Sources.text(row[3]));
+        }
+        List<Hit> hits = new ArrayList<>();
+        for (SharedWords.Ranked ranked : SharedWords.rank(text, texts, limit, minShared)) {
+            Object[] row = rows.get(ranked.index());
+            String sourceId = (String) row[0];
+            String noteId = (String) row[1];
+            hits.add(new Hit(sourceId, noteId, titles.get(sourceId != null ? sourceId : noteId), ((Number) row[2]).intValue(),
+                    texts.get(ranked.index()), (float) ranked.score()));
+        }
+        return hits;
     }
 
     private List<Hit> search(String notebookId, String question, Predicate<String> allowedItem, int limit) {

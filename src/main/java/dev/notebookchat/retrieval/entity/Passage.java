@@ -18,9 +18,12 @@ import java.util.UUID;
 @Entity
 @Table(name = "passage")
 @NamedQuery(name = Passage.TEXTS, query = "SELECT p.id, p.text, p.windowEmbeddings FROM Passage p WHERE p.id IN :ids")
+@NamedQuery(name = Passage.OF_ITEMS, query = "SELECT p.sourceId, p.noteId, p.number, p.text FROM Passage p "
+        + "WHERE p.notebookId = :notebook AND (p.sourceId IN :items OR p.noteId IN :items)")
 public class Passage {
 
     public static final String TEXTS = "Passage.texts";
+    public static final String OF_ITEMS = "Passage.ofItems";
 
     @Id
     private String id;

@@ -121,7 +121,7 @@ class ContextFitIT {
     }
 
     @Test
-    void aSelectionThatFitsIsSentWholeAndCitesItsClosestPassages() {
+    void aSelectionThatFitsIsSentWholeAndCitesThePassagesSharingWordsWithTheQuestionAndAnswer() {
         String guide = alice.addSource(notebook, "Espresso guide", EXTRACTION + " Grind the beans just before brewing.");
         alice.addSource(notebook, "Tea guide", "Green tea steeps for two minutes in water below boiling.");
         awaitIndexed();
@@ -138,8 +138,10 @@ class ContextFitIT {
         assertTrue(system.contains("## Source: Espresso guide\n" + EXTRACTION + " Grind the beans just before brewing."), system);
         assertFalse(system.contains("(passage "), system);
         JsonObject complete = last(stream, "complete");
-        assertEquals(Json.createObjectBuilder().add("source_id", guide).add("title", "Espresso guide").add("passage", 1)
-                .add("text", EXTRACTION + " Grind the beans just before brewing.").build(), complete.getJsonArray("citations").getJsonObject(0));
+        // The fake answers "The notebook says tea is best.": the tea guide shares one word with the question
+        // and the answer, fewer than the two a citation needs; the espresso guide shares five.
+        assertEquals(Json.createArrayBuilder().add(Json.createObjectBuilder().add("source_id", guide).add("title", "Espresso guide")
+                .add("passage", 1).add("text", EXTRACTION + " Grind the beans just before brewing.")).build(), complete.getJsonArray("citations"));
         assertSavedAndReplayed(session, complete);
     }
 

@@ -164,15 +164,22 @@ class TurnTest {
     }
 
     @Test
-    void citationsLookedUpWhileTheModelAnswersAreWaitedForBeforeTheAnswerEnds() {
+    void citationsLookedUpFromTheAnswerAreWaitedForBeforeTheAnswerEnds() {
         Turn turn = turn(1000, Runnable::run);
         CompletableFuture<List<Citation>> lookup = new CompletableFuture<>();
+        List<String> lookedUpFor = new ArrayList<>();
         turn.cite(List.of(), null);
-        turn.citeLater(lookup);
+        turn.citeLater(answer -> {
+            lookedUpFor.add(answer);
+            return lookup;
+        });
         turn.attach(provider);
 
-        turn.onToken("25 s");
+        turn.onToken("25 ");
+        assertEquals(List.of(), lookedUpFor, "looked up once the answer is known");
+        turn.onToken("s");
         turn.onComplete("stop", new Usage(3, 1));
+        assertEquals(List.of("25 s"), lookedUpFor);
         assertEquals(List.of(), store.saved, "nothing is saved before the citations are known");
         assertFalse(turn.finished().toCompletableFuture().isDone());
 
@@ -185,15 +192,23 @@ class TurnTest {
 
     @Test
     void aFailedCitationLookupCostsTheCitationsNotTheAnswer() {
-        Turn turn = turn(1000, Runnable::run);
-        turn.citeLater(CompletableFuture.failedFuture(new IllegalStateException("the database went away")));
-        turn.attach(provider);
+        List<Function<String, CompletionStage<List<Citation>>>> failing = List.of(
+                answer -> CompletableFuture.failedFuture(new IllegalStateException("the database went away")),
+                answer -> {
+                    throw new IllegalStateException("the lookup could not start");
+                });
+        for (Function<String, CompletionStage<List<Citation>>> lookup : failing) {
+            store.saved.clear();
+            Turn turn = turn(1000, Runnable::run);
+            turn.citeLater(lookup);
+            turn.attach(provider);
 
-        turn.onToken("25 s");
-        turn.onComplete("stop", new Usage(3, 1));
+            turn.onToken("25 s");
+            turn.onComplete("stop", new Usage(3, 1));
 
-        assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1, List.of()), turn.lastEvent());
-        assertEquals(List.of(new Ending("answer-1", "25 s", Status.complete, "stop", new Usage(3, 1), List.of())), store.saved);
+            assertEquals(new ChatEvent.Complete("answer-1", "stop", 3, 1, List.of()), turn.lastEvent());
+            assertEquals(List.of(new Ending("answer-1", "25 s", Status.complete, "stop", new Usage(3, 1), List.of())), store.saved);
+        }
     }
 
     @Test
