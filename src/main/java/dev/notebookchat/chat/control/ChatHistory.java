@@ -52,6 +52,11 @@ public class ChatHistory {
      */
     public record Conversation(ChatSession session, List<ChatMessage> messages) {
 
+        /** A message the model may see again: a question, or an answer with text that did not fail. */
+        static boolean usable(ChatMessage m) {
+            return m.type() == ChatMessage.Type.human || (!m.content().isEmpty() && m.status() != ChatMessage.Status.error);
+        }
+
         /**
          * Whether an answer that began after {@code since} is still {@code streaming}: the turn of another
          * server that shares the database. An older one is the leftover of a save that failed.
@@ -68,9 +73,7 @@ public class ChatHistory {
             List<PromptMessage> recent = new ArrayList<>();
             for (int i = messages.size() - 1; i >= 0 && recent.size() < limit; i--) {
                 ChatMessage m = messages.get(i);
-                boolean usable = m.type() == ChatMessage.Type.human
-                        || (!m.content().isEmpty() && m.status() != ChatMessage.Status.error);
-                if (usable) {
+                if (usable(m)) {
                     recent.add(new PromptMessage(m.type() == ChatMessage.Type.human ? Role.USER : Role.ASSISTANT, m.content()));
                 }
             }
@@ -85,22 +88,37 @@ public class ChatHistory {
     }
 
     /**
-     * The caller's session with its messages, for a turn start; one statement reads the session and
-     * locks its row until the transaction ends, so that starts in one session are decided one at a
-     * time, also by servers that share the database (each reserves only its own turns in memory). The
-     * owner is checked on the row read: a lock taken through a join with the notebook would lock the
-     * notebook's row too, and with it every other session's start in that notebook.
+     * The caller's session with its latest messages, for a turn start: at least the last two (a question
+     * and its answer, so a turn still answering is seen) and enough to hold {@code usable} messages the
+     * model may see again ({@link Conversation#recent}), read newest first a page at a time, so a long
+     * session costs a turn no more than a short one. One statement reads the session and locks its row
+     * until the transaction ends, so that starts in one session are decided one at a time, also by
+     * servers that share the database (each reserves only its own turns in memory). The owner is
+     * checked on the row read: a lock taken through a join with the notebook would lock the notebook's
+     * row too, and with it every other session's start in that notebook.
      *
      * @throws NotFoundException when there is no such session or it is someone else's
      */
     @Transactional(MANDATORY)
-    public Conversation conversation(String owner, String sessionId) {
+    public Conversation conversation(String owner, String sessionId, int usable) {
         ChatSession session = em.find(ChatSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
         if (session == null || !session.notebook().ownedBy(owner)) {
             throw new NotFoundException("Chat session not found.");
         }
-        return new Conversation(session, em.createNamedQuery(ChatMessage.OF_SESSION, ChatMessage.class)
-                .setParameter("session", session).getResultList());
+        int page = Math.max(2, 2 * usable);
+        List<ChatMessage> newestFirst = new ArrayList<>();
+        int found = 0;
+        for (int first = 0; ; first += page) {
+            List<ChatMessage> rows = em.createNamedQuery(ChatMessage.LATEST_OF_SESSION, ChatMessage.class)
+                    .setParameter("session", session).setFirstResult(first).setMaxResults(page).getResultList();
+            newestFirst.addAll(rows);
+            found += (int) rows.stream().filter(Conversation::usable).count();
+            if (rows.size() < page || found >= usable) {
+                break;
+            }
+        }
+        Collections.reverse(newestFirst);
+        return new Conversation(session, newestFirst);
     }
 
     /**

@@ -84,7 +84,7 @@ public class TurnSetup {
      */
     @Transactional(REQUIRES_NEW)
     public Prepared prepare(String owner, Turns.Request request) {
-        ChatHistory.Conversation conversation = history.conversation(owner, request.sessionId());
+        ChatHistory.Conversation conversation = history.conversation(owner, request.sessionId(), historyMessages - 1);
         ChatSession session = conversation.session();
         if (conversation.answeringSince(Clock.now().minus(maxTurnDuration(maxTurnSeconds)).minus(FINAL_SAVE))) {
             throw new ClientErrorException("A turn is already running in this chat session. Wait for it to finish or stop it.",

@@ -22,6 +22,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "chat_message")
 @NamedQuery(name = ChatMessage.OF_SESSION, query = "SELECT m FROM ChatMessage m WHERE m.session = :session ORDER BY m.seq")
+@NamedQuery(name = ChatMessage.LATEST_OF_SESSION, query = "SELECT m FROM ChatMessage m WHERE m.session = :session ORDER BY m.seq DESC")
 @NamedQuery(name = ChatMessage.COUNT_BY_SESSION, query = "SELECT m.session.id, COUNT(m) FROM ChatMessage m WHERE m.session.notebook = :notebook GROUP BY m.session.id")
 @NamedQuery(name = ChatMessage.SESSIONS_ANSWERING, query = "SELECT DISTINCT m.session.id FROM ChatMessage m WHERE m.session.notebook.id = :notebook AND m.status = 'streaming'")
 @NamedQuery(name = ChatMessage.END, query = "UPDATE ChatMessage m SET m.content = :content, m.status = :status, "
@@ -30,6 +31,8 @@ import java.util.UUID;
 public class ChatMessage {
 
     public static final String OF_SESSION = "ChatMessage.ofSession";
+    /** Newest first: read a page at a time. */
+    public static final String LATEST_OF_SESSION = "ChatMessage.latestOfSession";
     public static final String COUNT_BY_SESSION = "ChatMessage.countBySession";
     public static final String SESSIONS_ANSWERING = "ChatMessage.sessionsAnswering";
     public static final String END = "ChatMessage.end";
