@@ -21,9 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.TreeMap;
@@ -244,15 +246,7 @@ public final class RelayBenchmark {
             }
             int warmup = integer("benchmark.warmup-turns", 300, 0, 10_000);
             if (warmup > 0) {
-                // Streams of many tokens take paths that 5-token turns do not (followers falling behind, merged
-                // tokens, heartbeats): when such loads are to be measured, each round holds up to 100 of them too.
-                boolean streaming = loads.stream().anyMatch(l -> !"rate".equals(l.kind()));
-                int warmStreams = Math.min(100, maxStreams);
-                Load turns = new Load("warmup", 50, "paced-5-0", warmup, 50, 5);
-                List<Load> round = streaming
-                        ? List.of(turns, new Load("warmup", warmStreams, "paced-100-50", warmStreams, 100, 100))
-                        : List.of(turns);
-                warmUp(round, targets, relays, notes);
+                warmUp(warmUpRound(loads, warmup, maxStreams), targets, relays, notes);
                 fake.reset();
             }
             String loadBefore = ProcTotals.loadAverage();
@@ -450,6 +444,24 @@ public final class RelayBenchmark {
                         compiling > idleCores ? " (still compiling when " + maxNanos / 1_000_000_000L + " s ran out)" : ""));
             }
         }
+    }
+
+    /**
+     * One warm-up round, shaped like the loads to be measured, since a load reaches code a gentler one does
+     * not (turns queueing behind each other at a high rate; streams whose followers fall behind, with merged
+     * tokens and heartbeats): {@code turns} 5-token turns at the highest rate measured (50/s when no rate
+     * load is), and, when streams or a ramp are measured, as many streams of 100 tokens at 20 tokens/s as the
+     * largest streams load (100 for a ramp alone), opened as fast as it opens them.
+     */
+    static List<Load> warmUpRound(List<Load> loads, int turns, int maxStreams) {
+        double rate = loads.stream().filter(l -> "rate".equals(l.kind())).mapToDouble(Load::rate).max().orElse(50);
+        List<Load> round = new ArrayList<>(List.of(new Load("warmup", (int) rate, "paced-5-0", turns, rate, 5)));
+        if (loads.stream().anyMatch(l -> !"rate".equals(l.kind()))) {
+            Optional<Load> largest = loads.stream().filter(l -> "streams".equals(l.kind())).max(Comparator.comparingInt(Load::level));
+            int streams = Math.min(maxStreams, largest.map(Load::level).orElse(100));
+            round.add(new Load("warmup", streams, "paced-100-50", streams, largest.map(Load::rate).orElse(100.0), 100));
+        }
+        return round;
     }
 
     /** "300 turns at 50/s and 100 streams x 20 tokens/s" for a warm-up round. */
