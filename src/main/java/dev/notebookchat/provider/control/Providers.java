@@ -50,13 +50,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP client is built. Every setting has a default, and environment variables work through
  * MicroProfile Config's mapping ({@code NOTEBOOKCHAT_PROVIDERS_OPENAI_BASE_URL}).
  *
- * <p>Provider answers are read, parsed and relayed on threads of their own
- * ({@code notebookchat.providers.threads}, made by the container's managed thread factory), not on
- * the server's shared executor: there they queued behind request threads waiting for a database
- * connection, and a burst of requests on a small pool delayed every running answer. Nothing on these
- * threads waits for the database or a client (a turn's saves run on the managed executor, SSE writes
- * complete asynchronously), so a few serve every stream. Their queue is bounded by the running turns:
- * each answer has at most one parsing task queued at a time.
+ * <p>Provider answers are read, parsed and relayed on the selector threads of a few HTTP clients
+ * ({@code notebookchat.providers.relays}), each relaying the answers it reads as it reads them; the
+ * rest of an answer's work (starting it, retries, idle checks, its end, and pacing the local model)
+ * runs on threads of their own ({@code notebookchat.providers.threads}, made by the container's
+ * managed thread factory), not on the server's shared executor: there they queued behind request
+ * threads waiting for a database connection, and a burst of requests on a small pool delayed every
+ * running answer. Nothing on either waits for the database or a client (a turn's saves run on the
+ * managed executor, SSE writes complete asynchronously), so a few serve every stream. Their queue is
+ * bounded by the running turns: each answer has at most one task queued at a time.
  */
 @ApplicationScoped
 public class Providers {
@@ -104,7 +106,7 @@ public class Providers {
     /** Outside a container (tests): the same bean with its collaborators handed in. */
     Providers(Config config, ExecutorService executor, ScheduledExecutorService scheduler) {
         this.config = config;
-        this.transport = HttpTransport.create(executor, scheduler, connectTimeout());
+        this.transport = HttpTransport.create(relays(), executor, scheduler, connectTimeout());
         this.scheduledExecutor = scheduler;
     }
 
@@ -114,7 +116,7 @@ public class Providers {
         // A cancelled watchdog leaves the queue at once instead of at its due time.
         providerThreads.setRemoveOnCancelPolicy(true);
         scheduledExecutor = providerThreads;
-        transport = HttpTransport.create(providerThreads, providerThreads, connectTimeout());
+        transport = HttpTransport.create(relays(), providerThreads, providerThreads, connectTimeout());
         discoverModels(); // warm the Ollama list so the first model picker already shows it
     }
 
@@ -127,6 +129,15 @@ public class Providers {
         if (providerThreads != null) {
             providerThreads.shutdownNow();
         }
+    }
+
+    /**
+     * {@code notebookchat.providers.relays}: by default one per four processors, at least one. One
+     * relay thread on one core relays about 20,000 tokens a second (docs/performance.md); the other
+     * cores start turns and save answers, and fewer selectors each find more sockets ready per wake-up.
+     */
+    private int relays() {
+        return intSetting("notebookchat.providers.relays", Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
     }
 
     /** {@code notebookchat.providers.threads}: by default two per processor, at least four. */

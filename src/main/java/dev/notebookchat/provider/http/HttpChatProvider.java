@@ -41,13 +41,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * answer starts, watching for silence, cancelling, and delivering callbacks one at a time with exactly
  * one terminal callback. A subclass only says how its request looks and how its frames read.
  *
- * <p>Threads: the JDK client hands each chunk of the body to the transport's executor, and the chunk
- * is parsed there, on the thread it arrived on. A chunk that arrives on any other thread (the client's
- * selector thread, or a transport whose executor is not marked, see {@link HttpTransport#onExecutor})
- * goes to a {@link SerialExecutor} of that executor, as do attempts, retries and the watchdog, and
- * every later signal of the body queues behind it. So parsing never runs on the selector thread and
- * never in parallel for one answer. Only one chunk is requested at a time: the provider is read no
- * faster than the listener takes tokens, and no queue grows without bound.
+ * <p>Threads: a relaying client (see {@link HttpTransport}) hands each chunk of the body over on its
+ * selector thread, and the chunk is parsed and its tokens reach the listener right there. A chunk
+ * that arrives on any other thread goes to a {@link SerialExecutor} of the transport's executor, as
+ * do attempts, retries and the watchdog, and every later signal of the body queues behind it; so an
+ * answer is never parsed in parallel. The terminal callback reached on a relay thread is handed to
+ * that serial executor too: the end of an answer (saving it, logging it) is not the relay's work.
+ * Only one chunk is requested at a time: the provider is read no faster than the listener takes
+ * tokens, and no queue grows without bound.
  *
  * <p>Idle timeouts count progress, not bytes: only answer text and reasoning (see {@link AnswerSink})
  * restart them, plus the lines of a whole JSON answer. Comments, blank lines, ping events and chunks
@@ -442,14 +443,34 @@ abstract class HttpChatProvider implements ChatProvider {
                 }
                 if (terminal) {
                     finished = true;
+                    if (HttpTransport.relaying()) {
+                        // Decided here, delivered off the relay thread; a cancel before then still silences it.
+                        serial.execute(() -> deliverEnd(callback));
+                        return;
+                    }
                 }
-                try {
-                    callback.run();
-                } catch (RuntimeException listenerFault) {
-                    LOG.log(System.Logger.Level.WARNING, "Provider listener failed", listenerFault);
+                run(callback);
+            } finally {
+                callbacks.unlock();
+            }
+        }
+
+        private void deliverEnd(Runnable callback) {
+            callbacks.lock();
+            try {
+                if (!cancelled) {
+                    run(callback);
                 }
             } finally {
                 callbacks.unlock();
+            }
+        }
+
+        private static void run(Runnable callback) {
+            try {
+                callback.run();
+            } catch (RuntimeException listenerFault) {
+                LOG.log(System.Logger.Level.WARNING, "Provider listener failed", listenerFault);
             }
         }
 
@@ -531,8 +552,8 @@ abstract class HttpChatProvider implements ChatProvider {
          * instead of filling the heap.
          *
          * <p>The JDK signals one at a time, each after the previous returned. A signal runs where it
-         * arrives when that is the transport's executor and no earlier signal still waits in the
-         * serial executor; otherwise it queues there behind them, so the body is read in order.
+         * arrives when that is a relay thread and no earlier signal still waits in the serial
+         * executor; otherwise it queues there behind them, so the body is read in order.
          */
         private final class Lines implements Flow.Subscriber<List<ByteBuffer>> {
 
@@ -599,7 +620,7 @@ abstract class HttpChatProvider implements ChatProvider {
             }
 
             private boolean inline() {
-                return queued.get() == 0 && HttpTransport.onExecutor();
+                return queued.get() == 0 && HttpTransport.relaying();
             }
 
             private void queue(Runnable signal) {

@@ -38,7 +38,7 @@ class LiveProvidersTest {
     static void start() {
         executor = Executors.newFixedThreadPool(2);
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        transport = HttpTransport.create(executor, scheduler, Duration.ofSeconds(10));
+        transport = HttpTransport.create(1, executor, scheduler, Duration.ofSeconds(10));
     }
 
     @AfterAll

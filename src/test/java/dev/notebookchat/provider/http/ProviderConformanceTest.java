@@ -29,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,8 @@ abstract class ProviderConformanceTest {
 
     /** The name of the transport executor's threads, and of no other. */
     static final String EXECUTOR_THREAD = "transport-executor-";
+    /** What the JDK names a client's selector thread. */
+    static final String SELECTOR_THREAD = "HttpClient-\\d+-SelectorManager";
 
     FakeProviderServer fake;
     private ExecutorService executor;
@@ -100,7 +103,7 @@ abstract class ProviderConformanceTest {
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(4, task -> new Thread(task, EXECUTOR_THREAD + threads.incrementAndGet()));
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        transport = HttpTransport.create(executor, scheduler, Duration.ofSeconds(2));
+        transport = HttpTransport.create(2, executor, scheduler, Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -122,6 +125,9 @@ abstract class ProviderConformanceTest {
         assertEquals("stop", listener.finishReason());
         assertEquals(USAGE, listener.usage());
         assertTrue(listener.tokens().size() > 1, "the answer arrives in pieces, not as one token");
+        Set<String> relays = listener.threads("token");
+        assertTrue(!relays.isEmpty() && relays.stream().allMatch(thread -> thread.matches(SELECTOR_THREAD)),
+                () -> "tokens are relayed on the selector thread that read them, not on " + relays);
     }
 
     @Test
@@ -136,13 +142,13 @@ abstract class ProviderConformanceTest {
     }
 
     /**
-     * A transport whose executor does not mark its threads makes every chunk queue on the answer's
-     * serial executor, the way a chunk delivered on the client's selector thread would: same answer.
+     * A client that is not relaying hands every chunk over on its executor's threads, where it queues
+     * on the answer's serial executor: same answer.
      */
     @Test
     void readsTheSameAnswerWhenEveryChunkIsQueued() throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2)).build();
-        RecordingListener listener = run(new HttpTransport(client, executor, scheduler), "slow/queued", true, SETTINGS);
+        RecordingListener listener = run(new HttpTransport(List.of(client), executor, scheduler), "slow/queued", true, SETTINGS);
 
         assertNull(listener.failure(), () -> "unexpected failure: " + listener.failure());
         assertEquals(ANSWER, listener.text());
@@ -536,9 +542,17 @@ abstract class ProviderConformanceTest {
         Thread.sleep(20); // room for a second terminal callback, which must not come
         assertEquals(1, listener.terminals(), "exactly one terminal callback");
         assertFalse(listener.brokeSerialisation(), "callbacks never overlap and end with the terminal one");
-        for (String thread : listener.threads()) {
-            // never the HTTP client's selector thread, which reads every connection's socket
-            assertTrue(thread.startsWith(EXECUTOR_THREAD), () -> "a callback ran on " + thread + ", not on the transport's executor");
+        for (String thread : listener.threads("token")) {
+            // relayed where the client read them, or in order on the executor: never on the scheduler or the caller
+            assertTrue(thread.startsWith(EXECUTOR_THREAD) || thread.matches(SELECTOR_THREAD),
+                    () -> "a token arrived on " + thread + ", neither a client's selector thread nor the transport's executor");
+        }
+        for (String callback : List.of("complete", "failure")) {
+            for (String thread : listener.threads(callback)) {
+                // the end of an answer (saving it, logging it) never holds up a relay thread
+                assertTrue(thread.startsWith(EXECUTOR_THREAD), () -> "the " + callback + " callback ran on " + thread
+                        + ", not on the transport's executor");
+            }
         }
         ProviderFailure failure = listener.failure();
         if (failure != null) {

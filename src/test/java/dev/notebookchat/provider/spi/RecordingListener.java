@@ -3,6 +3,7 @@ package dev.notebookchat.provider.spi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +20,8 @@ public final class RecordingListener implements ProviderListener {
     private final CountDownLatch terminal = new CountDownLatch(1);
     private final AtomicInteger inCallback = new AtomicInteger();
     private final AtomicInteger terminals = new AtomicInteger();
-    private final Set<String> threads = ConcurrentHashMap.newKeySet();
+    /** Callback name to the names of the threads it ran on. */
+    private final Map<String, Set<String>> threads = new ConcurrentHashMap<>();
     private volatile boolean overlapped;
     private volatile boolean afterTerminal;
     private volatile String finishReason;
@@ -28,7 +30,7 @@ public final class RecordingListener implements ProviderListener {
 
     @Override
     public void onToken(String text) {
-        enter();
+        enter("token");
         try {
             record("token", text);
         } finally {
@@ -38,7 +40,7 @@ public final class RecordingListener implements ProviderListener {
 
     @Override
     public void onComplete(String finishReason, Usage usage) {
-        enter();
+        enter("complete");
         try {
             this.finishReason = finishReason;
             this.usage = usage;
@@ -52,7 +54,7 @@ public final class RecordingListener implements ProviderListener {
 
     @Override
     public void onFailure(ProviderFailure failure) {
-        enter();
+        enter("failure");
         try {
             this.failure = failure;
             record("failure", failure.message());
@@ -63,8 +65,8 @@ public final class RecordingListener implements ProviderListener {
         }
     }
 
-    private void enter() {
-        threads.add(Thread.currentThread().getName());
+    private void enter(String callback) {
+        threads.computeIfAbsent(callback, name -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
         if (inCallback.incrementAndGet() > 1) {
             overlapped = true;
         }
@@ -135,9 +137,9 @@ public final class RecordingListener implements ProviderListener {
         return terminals.get();
     }
 
-    /** The names of the threads callbacks ran on. */
-    public Set<String> threads() {
-        return Set.copyOf(threads);
+    /** The names of the threads {@code callback} ({@code token}, {@code complete}, {@code failure}) ran on. */
+    public Set<String> threads(String callback) {
+        return Set.copyOf(threads.getOrDefault(callback, Set.of()));
     }
 
     /** Callbacks overlapped, or something arrived after the terminal callback. */
