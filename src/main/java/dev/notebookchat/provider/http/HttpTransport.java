@@ -84,7 +84,7 @@ public final class HttpTransport {
 
     /** The client for the next request. */
     public HttpClient client() {
-        return clients.size() == 1 ? clients.get(0) : clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
+        return clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
     }
 
     public Executor executor() {
