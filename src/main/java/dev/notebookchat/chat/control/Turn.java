@@ -73,11 +73,9 @@ public class Turn implements ProviderListener {
     private final Function<Ending, CompletionStage<Void>> save;
     private final Consumer<Turn> onEnded;
 
-    private final List<ChatEvent> events = new ArrayList<>();
-    /** {@code data:} text of the events, written by the first follower to read each, then shared. */
-    private final List<String> encoded = new ArrayList<>();
+    /** The events so far; its tokens' text is the answer so far. */
+    private final EventLog log = new EventLog();
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
-    private final StringBuilder answer = new StringBuilder();
     private final CompletableFuture<ChatEvent> finished = new CompletableFuture<>();
     private State state = State.RUNNING;
     private ProviderStream providerStream;
@@ -108,7 +106,7 @@ public class Turn implements ProviderListener {
     /** A turn that is over, as its saved messages tell it: for resuming after the server restarted. */
     public static Turn replayed(String sessionId, String answerId, List<ChatEvent> events) {
         Turn turn = new Turn(sessionId, answerId, events.get(0), 0, null, t -> { });
-        turn.events.addAll(events.subList(1, events.size()));
+        events.subList(1, events.size()).forEach(turn.log::append);
         turn.state = State.ENDED;
         turn.finished.complete(events.get(events.size() - 1));
         return turn;
@@ -130,7 +128,7 @@ public class Turn implements ProviderListener {
         this.save = save;
         this.onEnded = onEnded;
         if (first != null) {
-            events.add(first);
+            log.append(first);
         }
     }
 
@@ -147,14 +145,10 @@ public class Turn implements ProviderListener {
                 return;
             }
             for (Numbered numbered : batch) {
-                if (numbered.id() != events.size() + 1) {
+                if (numbered.id() != log.size() + 1) {
                     continue;
                 }
-                while (encoded.size() < events.size()) {
-                    encoded.add(null);
-                }
-                events.add(numbered.event());
-                encoded.add(numbered.data());
+                log.append(numbered.event(), numbered.data());
                 if (numbered.event() instanceof ChatEvent.Complete || numbered.event() instanceof ChatEvent.Error) {
                     state = State.ENDED;
                     terminal = numbered.event();
@@ -171,7 +165,7 @@ public class Turn implements ProviderListener {
 
     /** The id of the newest event in the log, 0 while it is empty. */
     public synchronized long lastId() {
-        return events.size();
+        return log.size();
     }
 
     public String sessionId() {
@@ -255,19 +249,10 @@ public class Turn implements ProviderListener {
 
     /** The event at {@code index} (0-based) if it exists yet. */
     public synchronized Optional<Numbered> eventAt(long index) {
-        if (index < 0 || index >= events.size()) {
+        if (index < 0 || index >= log.size()) {
             return Optional.empty();
         }
-        int at = (int) index;
-        while (encoded.size() <= at) {
-            encoded.add(null);
-        }
-        String data = encoded.get(at);
-        if (data == null) {
-            data = events.get(at).data();
-            encoded.set(at, data);
-        }
-        return Optional.of(new Numbered(index + 1, events.get(at), data));
+        return Optional.of(log.numbered((int) index));
     }
 
     /**
@@ -278,25 +263,15 @@ public class Turn implements ProviderListener {
      * continues right after its last token.
      */
     public Optional<Numbered> pendingAt(long index) {
-        String merged;
-        long lastIndex;
+        EventLog.Run run;
         synchronized (this) {
-            int at = (int) Math.min(index, Integer.MAX_VALUE);
-            if (index < 0 || at >= events.size() || !(events.get(at) instanceof ChatEvent.Token first)
-                    || at + 1 == events.size() || !(events.get(at + 1) instanceof ChatEvent.Token)) {
+            run = log.tokensFrom((int) Math.min(index, Integer.MAX_VALUE));
+            if (run == null) {
                 return eventAt(index);
             }
-            StringBuilder text = new StringBuilder(first.content());
-            int last = at;
-            while (last + 1 < events.size() && events.get(last + 1) instanceof ChatEvent.Token next) {
-                text.append(next.content());
-                last++;
-            }
-            merged = text.toString();
-            lastIndex = last;
         }
         // Encoded outside the lock: the provider's thread appends meanwhile.
-        return Optional.of(new Numbered(lastIndex + 1, new ChatEvent.Token(merged)));
+        return Optional.of(new Numbered(run.last() + 1L, run.token()));
     }
 
     /** True once the terminal event is in the log: a follower that read everything may close. */
@@ -319,19 +294,19 @@ public class Turn implements ProviderListener {
      * live stream had given them.
      */
     public synchronized long terminalIndex() {
-        int last = events.size() - 1;
-        boolean completed = last > 0 && events.get(last) instanceof ChatEvent.Complete
-                && events.get(last - 1) instanceof ChatEvent.AiMessageComplete;
+        int last = log.size() - 1;
+        boolean completed = last > 0 && log.event(last) instanceof ChatEvent.Complete
+                && log.event(last - 1) instanceof ChatEvent.AiMessageComplete;
         return completed ? last - 1 : last;
     }
 
     /** The newest event: once the turn ended, {@code complete} or {@code error}. */
     public synchronized ChatEvent lastEvent() {
-        return events.get(events.size() - 1);
+        return log.event(log.size() - 1);
     }
 
     public synchronized String answerSoFar() {
-        return answer.toString();
+        return log.text();
     }
 
     @Override
@@ -344,9 +319,8 @@ public class Turn implements ProviderListener {
             if (state != State.RUNNING) {
                 return;
             }
-            answer.append(text);
-            events.add(new ChatEvent.Token(text));
-            tooLong = answer.length() > maxAnswerCharacters;
+            log.appendToken(text);
+            tooLong = log.textLength() > maxAnswerCharacters;
         }
         wakeFollowers();
         if (tooLong) {
@@ -394,11 +368,11 @@ public class Turn implements ProviderListener {
 
     /** The answer so far if it grew since the last saved checkpoint and none is being saved; marks it being saved. */
     private synchronized Checkpoint checkpointDue() {
-        if (state != State.RUNNING || checkpointing || answer.length() == checkpointedLength) {
+        if (state != State.RUNNING || checkpointing || log.textLength() == checkpointedLength) {
             return null;
         }
         checkpointing = true;
-        return new Checkpoint(answerId, answer.toString());
+        return new Checkpoint(answerId, log.text());
     }
 
     private synchronized void checkpointed(Checkpoint checkpoint, boolean saved) {
@@ -437,7 +411,7 @@ public class Turn implements ProviderListener {
                 return;
             }
             state = State.ENDING;
-            content = answer.toString();
+            content = log.text();
         }
         cancelProvider();
         save.apply(new Ending(answerId, content, Status.error, "error", Usage.UNKNOWN, List.of())).whenComplete((saved, e) -> {
@@ -455,7 +429,7 @@ public class Turn implements ProviderListener {
                 return false;
             }
             state = State.ENDING;
-            content = answer.toString();
+            content = log.text();
         }
         Usage reported = usage == null ? Usage.UNKNOWN : usage;
         Function<String, CompletionStage<List<Citation>>> later;
@@ -476,7 +450,7 @@ public class Turn implements ProviderListener {
             }
             Instant now = Instant.now();
             synchronized (this) {
-                events.add(new ChatEvent.AiMessageComplete(content, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+                log.append(new ChatEvent.AiMessageComplete(content, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
             }
             end(new ChatEvent.Complete(answerId, finishReason, reported.inputTokens(), reported.outputTokens(), cited));
         });
@@ -494,8 +468,10 @@ public class Turn implements ProviderListener {
 
     private void end(ChatEvent terminal) {
         synchronized (this) {
-            events.add(terminal);
+            log.append(terminal);
             state = State.ENDED;
+            // An ended turn is kept for clients that resume it: its log, not the provider's exchange.
+            providerStream = null;
         }
         try {
             onEnded.accept(this);
