@@ -6,7 +6,7 @@ import dev.notebookchat.chat.entity.NotebookContext;
 import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -23,7 +23,7 @@ import java.util.List;
 
 /** Shows what a turn would put before the model for a given context config, and what it costs. */
 @Path("chat/context")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

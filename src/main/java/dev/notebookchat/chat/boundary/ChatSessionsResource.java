@@ -10,7 +10,7 @@ import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,7 +46,7 @@ import java.util.List;
 import java.util.Map;
 
 @Path("chat/sessions")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -10,7 +10,7 @@ import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.problems.TurnFailures;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
@@ -38,7 +38,7 @@ import java.util.List;
  * ({@code TurnSetup}), and none may be open while the provider streams.
  */
 @Path("chat/execute")
-@RequestScoped
+@ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChatStreamResource {
 

@@ -6,7 +6,7 @@ import dev.notebookchat.notebook.entity.Note;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -27,7 +27,7 @@ import jakarta.ws.rs.core.Response;
 import static dev.notebookchat.notebook.control.ContentLimit.check;
 
 @Path("notes/{id}")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

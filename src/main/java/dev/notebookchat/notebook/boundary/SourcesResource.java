@@ -7,7 +7,7 @@ import dev.notebookchat.notebook.entity.Source;
 import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.problems.ApiError;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -32,7 +32,7 @@ import static dev.notebookchat.notebook.control.ContentLimit.check;
 
 /** The sources of one notebook; a single source is addressed by {@link SourceResource}. */
 @Path("notebooks/{notebookId}/sources")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

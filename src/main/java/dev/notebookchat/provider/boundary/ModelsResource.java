@@ -3,7 +3,7 @@ package dev.notebookchat.provider.boundary;
 import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -17,7 +17,7 @@ import java.util.Set;
 
 /** Which providers this user can use, and the models to pick from. */
 @Path("models")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {

@@ -4,7 +4,7 @@ import dev.notebookchat.notebook.control.Notebooks;
 import dev.notebookchat.retrieval.control.Passages;
 import dev.notebookchat.retrieval.control.Passages.Hit;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -23,7 +23,7 @@ import jakarta.ws.rs.core.MediaType;
  * see what retrieval finds. No transaction: it only reads, and the model must not run inside one.
  */
 @Path("notebooks/{id}/passages")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class PassagesResource {
 

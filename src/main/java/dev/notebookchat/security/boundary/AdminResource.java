@@ -4,7 +4,7 @@ import dev.notebookchat.provider.control.Providers;
 import dev.notebookchat.provider.spi.ModelRef;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.security.control.CurrentUser;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,7 +20,7 @@ import java.util.List;
  * Only for members of {@code notebookchat.admin-group}.
  */
 @Path("admin")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 

@@ -1,7 +1,7 @@
 package dev.notebookchat.security.boundary;
 
 import dev.notebookchat.security.control.DevLogin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * unless a person turned it on, and then answers 404 like any unknown path.
  */
 @Path("auth")
-@RequestScoped
+@ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {

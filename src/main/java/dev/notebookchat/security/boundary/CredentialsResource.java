@@ -4,7 +4,7 @@ import dev.notebookchat.platform.ValidText;
 import dev.notebookchat.security.control.Credentials;
 import dev.notebookchat.security.control.CurrentUser;
 import dev.notebookchat.security.entity.Credential;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -35,7 +35,7 @@ import java.util.Optional;
  * of itself. {@code created} is when the current key was stored.
  */
 @Path("credentials")
-@RequestScoped
+@ApplicationScoped
 @Transactional(dontRollbackOn = WebApplicationException.class)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
