@@ -26,10 +26,8 @@ final class EventLog {
     /** For each event, where its text ends in {@link #text} if it is a token, else {@link #NOT_A_TOKEN}. */
     private int[] tokenEnds = new int[16];
     private int size;
-    /** The events that are not tokens (the user's message and the terminal ones), by index. */
-    private final Map<Integer, ChatEvent> others = new HashMap<>(8);
-    /** Their {@code data:} text, once written. */
-    private final Map<Integer, String> otherData = new HashMap<>(8);
+    /** The events that are not tokens (the user's message and the terminal ones) with their data, by index. */
+    private final Map<Integer, Numbered> others = new HashMap<>(8);
     private int encodedToken = -1;
     private String encodedTokenData;
 
@@ -61,10 +59,7 @@ final class EventLog {
             appendToken(token.content());
             return;
         }
-        others.put(size, event);
-        if (data != null) {
-            otherData.put(size, data);
-        }
+        others.put(size, new Numbered(size + 1, event, data == null ? event.data() : data));
         add(NOT_A_TOKEN);
     }
 
@@ -74,14 +69,13 @@ final class EventLog {
 
     /** The event at {@code index}, which must exist. */
     ChatEvent event(int index) {
-        return isToken(index) ? new ChatEvent.Token(text.substring(tokenStart(index), tokenEnds[index])) : others.get(index);
+        return isToken(index) ? new ChatEvent.Token(text.substring(tokenStart(index), tokenEnds[index])) : others.get(index).event();
     }
 
     /** The event at {@code index}, which must exist, with its id and {@code data:} text. */
     Numbered numbered(int index) {
         if (!isToken(index)) {
-            ChatEvent event = others.get(index);
-            return new Numbered(index + 1, event, otherData.computeIfAbsent(index, i -> event.data()));
+            return others.get(index);
         }
         ChatEvent.Token token = (ChatEvent.Token) event(index);
         if (encodedToken != index) {
