@@ -20,7 +20,6 @@ import java.util.UUID;
 @NamedQuery(name = Source.BY_NOTEBOOK, query = "SELECT s FROM Source s WHERE s.notebook = :notebook ORDER BY s.created, s.id")
 @NamedQuery(name = Source.BY_ID_AND_OWNER, query = "SELECT s FROM Source s WHERE s.id = :id AND s.notebook.owner = :owner")
 @NamedQuery(name = Source.CONTENTS, query = "SELECT s.id, s.content FROM Source s WHERE s.id IN :ids")
-@NamedQuery(name = Source.BEGINNINGS, query = "SELECT s.id, SUBSTRING(s.content, 1, :characters) FROM Source s WHERE s.id IN :ids")
 @NamedQuery(name = Source.TOTALS, query = "SELECT COUNT(s), SUM(LENGTH(s.content)), SUM(LENGTH(s.summary)) FROM Source s "
         + "WHERE s.notebook = :notebook")
 public class Source {
@@ -28,7 +27,6 @@ public class Source {
     public static final String BY_NOTEBOOK = "Source.byNotebook";
     public static final String BY_ID_AND_OWNER = "Source.byIdAndOwner";
     public static final String CONTENTS = "Source.contents";
-    public static final String BEGINNINGS = "Source.beginnings";
     public static final String TOTALS = "Source.totals";
 
     @Id

@@ -257,6 +257,20 @@ class ChatSessionsIT {
     }
 
     @Test
+    void everySourceWithoutSummaryIsSummarisedByItsOwnStart() {
+        String espresso = alice.addSource(notebook, "Espresso guide", ESPRESSO);
+        String coldBrew = alice.addSource(notebook, "Cold brew guide", COLD_BREW);
+
+        JsonObject context = alice.post("api/chat/context", object("notebook_id", notebook)).json();
+
+        assertEquals(Json.createArrayBuilder()
+                .add(item(espresso, "Espresso guide", "summary", ESPRESSO))
+                .add(item(coldBrew, "Cold brew guide", "summary", COLD_BREW))
+                .build(), context.getJsonObject("context").getJsonArray("sources"));
+        assertEquals(120, context.getInt("char_count")); // 69 + 51
+    }
+
+    @Test
     void contextOfAnEmptyNotebookIsEmpty() {
         assertEquals(Json.createObjectBuilder()
                 .add("context", Json.createObjectBuilder().add("sources", JsonValue.EMPTY_JSON_ARRAY).add("notes", JsonValue.EMPTY_JSON_ARRAY))
