@@ -202,7 +202,7 @@ public class PublishedSigningKeys {
         }
         Reading fresh;
         try {
-            fresh = readStartedNoEarlierThan(now).get(2 * FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            fresh = readStartedNoEarlierThan(now, last).get(2 * FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             return Verdict.UNREADABLE;
         } catch (InterruptedException e) {
@@ -223,22 +223,27 @@ public class PublishedSigningKeys {
     void refresh() {
         Fetch current = inFlight.get();
         if (current == null || current.result().isDone()) {
-            readStartedNoEarlierThan(nanoTime.getAsLong());
+            readStartedNoEarlierThan(nanoTime.getAsLong(), published.get());
         }
     }
 
     /**
      * A read of the JWKS that started at {@code time} or later, so it sees a key published before then:
-     * the one under way if it qualifies, else a new one (after the one under way, which may be slow).
+     * one that ended after the caller looked at {@code seen} if it qualifies, else the one under way if it
+     * qualifies, else a new one (after the one under way, which may be slow).
      */
-    private CompletableFuture<Reading> readStartedNoEarlierThan(long time) {
+    private CompletableFuture<Reading> readStartedNoEarlierThan(long time, Reading seen) {
         while (true) {
+            Reading last = published.get();
+            if (last != seen && last != null && last.startedAt() - time >= 0) {
+                return CompletableFuture.completedFuture(last);
+            }
             Fetch current = inFlight.get();
             if (current != null && !current.result().isDone()) {
                 if (current.startedAt() - time >= 0) {
                     return current.result();
                 }
-                return current.result().handle((reading, failure) -> time).thenCompose(this::readStartedNoEarlierThan);
+                return current.result().handle((reading, failure) -> seen).thenCompose(ended -> readStartedNoEarlierThan(time, seen));
             }
             Fetch next = new Fetch(new CompletableFuture<>(), nanoTime.getAsLong());
             if (inFlight.compareAndSet(current, next)) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -170,6 +171,32 @@ class PublishedSigningKeysTest {
 
         assertEquals(Verdict.PUBLISHED, first.get(10, TimeUnit.SECONDS));
         assertEquals(Verdict.PUBLISHED, second.get(10, TimeUnit.SECONDS));
+        assertEquals(2, provider.reads.size());
+    }
+
+    /**
+     * A read can start and end between a check's look at the key ids and its wait for a read (the
+     * schedule's, or another request's): having started after the token came, it is the answer.
+     */
+    @Test
+    void aReadThatStartedAfterTheTokenCameAndHasEndedIsNotStartedAgain() {
+        provider.manual = true;
+        AtomicBoolean readEndsInTheGap = new AtomicBoolean();
+        PublishedSigningKeys[] holder = new PublishedSigningKeys[1];
+        PublishedSigningKeys racing = new PublishedSigningKeys(JWKS, Duration.ofMinutes(5), provider, () -> {
+            if (readEndsInTheGap.getAndSet(false)) {
+                holder[0].refresh();
+                provider.reads.get(1).complete(Optional.of(Set.of("k1", "k2")));
+            }
+            return now.get();
+        });
+        holder[0] = racing;
+        racing.refresh();
+        provider.reads.get(0).complete(Optional.of(Set.of("k1")));
+        now.addAndGet(1);
+        readEndsInTheGap.set(true);
+
+        assertEquals(Verdict.PUBLISHED, racing.check("k2"));
         assertEquals(2, provider.reads.size());
     }
 
