@@ -132,29 +132,23 @@ public final class OpenAiCompatible extends HttpChatProvider {
                 sink.complete(finishReason, usage);
                 return;
             }
-            JsonObject chunk = WireJson.parseObject(data);
-            JsonValue error = WireJson.error(chunk);
-            if (error != null) {
-                sink.fail(ProviderFailure.inBand(name(), request, ProviderFailure.detail(error)));
+            OpenAiChunk chunk = OpenAiChunk.read(data);
+            if (chunk.error() != null) {
+                sink.fail(ProviderFailure.inBand(name(), request, ProviderFailure.detail(chunk.error())));
                 return;
             }
-            Usage reported = usage(chunk);
-            if (reported != null && reported.known()) {
-                usage = reported;
+            if (chunk.usage() != null && chunk.usage().known()) {
+                usage = chunk.usage();
             }
-            JsonArray choices = WireJson.array(chunk, "choices");
-            JsonObject choice = WireJson.first(choices);
-            if (choice == null) {
+            if (!chunk.hasChoice()) {
                 return; // the usage chunk
             }
-            JsonObject delta = WireJson.object(choice, "delta");
-            sink.reasoning(WireJson.string(delta, "reasoning_content"));
-            sink.reasoning(WireJson.string(delta, "reasoning"));
-            String content = WireJson.string(delta, "content");
-            if (content != null) {
-                sink.token(content);
+            sink.reasoning(chunk.reasoningContent());
+            sink.reasoning(chunk.reasoning());
+            if (chunk.content() != null) {
+                sink.token(chunk.content());
             }
-            String finish = WireJson.string(choice, "finish_reason");
+            String finish = chunk.finishReason();
             if ("error".equals(finish)) {
                 sink.fail(ProviderFailure.inBand(name(), request, "the model stopped with an error"));
             } else if (finish != null) {
