@@ -49,6 +49,12 @@ record OpenAiChunk(JsonValue error, Usage usage, boolean hasChoice, String conte
         }
     }
 
+    /** Token counts from {@code usage}, else from Groq's older {@code x_groq.usage}; {@code null} without either. */
+    static Usage usage(JsonObject usage, JsonObject groqUsage) {
+        JsonObject counts = usage != null ? usage : groqUsage;
+        return counts == null ? null : new Usage(WireJson.integer(counts, "prompt_tokens"), WireJson.integer(counts, "completion_tokens"));
+    }
+
     /** The state of one read. */
     private static final class Reading {
 
@@ -168,10 +174,7 @@ record OpenAiChunk(JsonValue error, Usage usage, boolean hasChoice, String conte
         }
 
         OpenAiChunk result() {
-            JsonObject counts = usage != null ? usage : groqUsage;
-            Usage reported = counts == null ? null
-                    : new Usage(WireJson.integer(counts, "prompt_tokens"), WireJson.integer(counts, "completion_tokens"));
-            return new OpenAiChunk(error, reported, hasChoice, content, reasoning, reasoningContent, finishReason);
+            return new OpenAiChunk(error, usage(usage, groqUsage), hasChoice, content, reasoning, reasoningContent, finishReason);
         }
     }
 }

@@ -103,14 +103,7 @@ public final class OpenAiCompatible extends HttpChatProvider {
 
     /** Token counts from a chunk or answer: {@code usage}, or Groq's older {@code x_groq.usage}. */
     private static Usage usage(JsonObject body) {
-        JsonObject usage = WireJson.object(body, "usage");
-        if (usage == null) {
-            usage = WireJson.object(WireJson.object(body, "x_groq"), "usage");
-        }
-        if (usage == null) {
-            return null;
-        }
-        return new Usage(WireJson.integer(usage, "prompt_tokens"), WireJson.integer(usage, "completion_tokens"));
+        return OpenAiChunk.usage(WireJson.object(body, "usage"), WireJson.object(WireJson.object(body, "x_groq"), "usage"));
     }
 
     /** Reads the chunks of one streamed answer. */
