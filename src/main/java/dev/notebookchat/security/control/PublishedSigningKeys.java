@@ -243,7 +243,7 @@ public class PublishedSigningKeys {
                 if (current.startedAt() - time >= 0) {
                     return current.result();
                 }
-                return current.result().handle((reading, failure) -> seen).thenCompose(ended -> readStartedNoEarlierThan(time, seen));
+                return current.result().handle((reading, failure) -> time).thenCompose(after -> readStartedNoEarlierThan(after, seen));
             }
             Fetch next = new Fetch(new CompletableFuture<>(), nanoTime.getAsLong());
             if (inFlight.compareAndSet(current, next)) {
