@@ -4,7 +4,6 @@ import dev.notebookchat.provider.spi.ProviderFailure;
 import dev.notebookchat.provider.spi.ProviderRequest;
 import dev.notebookchat.provider.spi.ProviderSettings;
 import dev.notebookchat.provider.spi.Usage;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
