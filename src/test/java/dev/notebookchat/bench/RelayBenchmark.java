@@ -382,7 +382,7 @@ public final class RelayBenchmark {
 
     /**
      * For loads that hold their streams open together (streams, ramp): the relay's CPU and the tokens
-     * received from one second after the last stream is due to start to one second before the first is
+     * (and so their latency) received from one second after the last stream is due to start to one second before the first is
      * due to end, when the relay does nothing but relay tokens. Completes with null for other loads and
      * when that window is shorter than two seconds.
      */
@@ -403,7 +403,7 @@ public final class RelayBenchmark {
                 long cpu = ProcTotals.of(pids.get(), ticks).cpuNanos();
                 long tokens = received.sum() - first[1];
                 steady.complete(new RelayReport.Steady((to - from) / 1e9,
-                        first[0] < 0 || cpu < 0 ? -1 : (cpu - first[0]) / 1e6, tokens));
+                        first[0] < 0 || cpu < 0 ? -1 : (cpu - first[0]) / 1e6, tokens, from, to));
             }, to - System.nanoTime(), TimeUnit.NANOSECONDS);
         }, from - System.nanoTime(), TimeUnit.NANOSECONDS);
         return steady;

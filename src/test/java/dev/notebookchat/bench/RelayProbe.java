@@ -21,8 +21,12 @@ final class RelayProbe implements Flow.Subscriber<String> {
 
     enum Outcome { OK, HTTP_STATUS, ERROR_EVENT, MISSING_END, TIMEOUT, IO_FAILURE }
 
-    /** One stream's figures; nanosecond times are {@link System#nanoTime()}, -1 when it never happened. */
-    record Result(Outcome outcome, String detail, long scheduled, long firstToken, long end, long[] tokenLatencyMicros) {
+    /**
+     * One stream's figures; nanosecond times are {@link System#nanoTime()}, -1 when it never happened.
+     * {@code tokenArrivals[i]} is when the token of {@code tokenLatencyMicros[i]} arrived.
+     */
+    record Result(Outcome outcome, String detail, long scheduled, long firstToken, long end, long[] tokenLatencyMicros,
+                  long[] tokenArrivals) {
 
         long timeToFirstToken() {
             return firstToken < 0 ? -1 : firstToken - scheduled;
@@ -37,6 +41,7 @@ final class RelayProbe implements Flow.Subscriber<String> {
     private volatile int status = -1;
     private long firstToken = -1;
     private long[] latencies = new long[16];
+    private long[] arrivals = new long[16];
     private int count;
     private boolean ended;
     private String error;
@@ -113,7 +118,9 @@ final class RelayProbe implements Flow.Subscriber<String> {
             }
             if (count == latencies.length) {
                 latencies = Arrays.copyOf(latencies, count * 2);
+                arrivals = Arrays.copyOf(arrivals, count * 2);
             }
+            arrivals[count] = arrivedNanos;
             latencies[count++] = arrivedMicros - Long.parseLong(line, digits, stop, 10);
             received.increment();
         }
@@ -132,24 +139,25 @@ final class RelayProbe implements Flow.Subscriber<String> {
     Result result(HttpResponse<String> response, Throwable failure) {
         long finished = end > 0 ? end : System.nanoTime();
         long[] measured = Arrays.copyOf(latencies, count);
+        long[] arrived = Arrays.copyOf(arrivals, count);
         if (timedOut) {
-            return new Result(Outcome.TIMEOUT, "not ended within the stream timeout", scheduled, firstToken, finished, measured);
+            return new Result(Outcome.TIMEOUT, "not ended within the stream timeout", scheduled, firstToken, finished, measured, arrived);
         }
         if (failure != null) {
             Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-            return new Result(Outcome.IO_FAILURE, cause.toString(), scheduled, firstToken, finished, measured);
+            return new Result(Outcome.IO_FAILURE, cause.toString(), scheduled, firstToken, finished, measured, arrived);
         }
         if (response.statusCode() != 200) {
             String body = response.body() == null ? "" : response.body();
-            return new Result(Outcome.HTTP_STATUS, "HTTP " + response.statusCode() + " " + shortened(body), scheduled, -1, finished, new long[0]);
+            return new Result(Outcome.HTTP_STATUS, "HTTP " + response.statusCode() + " " + shortened(body), scheduled, -1, finished, new long[0], new long[0]);
         }
         if (error != null) {
-            return new Result(Outcome.ERROR_EVENT, shortened(error), scheduled, firstToken, finished, measured);
+            return new Result(Outcome.ERROR_EVENT, shortened(error), scheduled, firstToken, finished, measured, arrived);
         }
         if (!ended) {
-            return new Result(Outcome.MISSING_END, "the stream closed before its end", scheduled, firstToken, finished, measured);
+            return new Result(Outcome.MISSING_END, "the stream closed before its end", scheduled, firstToken, finished, measured, arrived);
         }
-        return new Result(Outcome.OK, "", scheduled, firstToken, finished, measured);
+        return new Result(Outcome.OK, "", scheduled, firstToken, finished, measured, arrived);
     }
 
     private static String shortened(String text) {

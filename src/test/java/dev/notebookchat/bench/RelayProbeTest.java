@@ -44,6 +44,11 @@ class RelayProbeTest {
         for (long latency : result.tokenLatencyMicros()) {
             assertTrue(latency >= 5_000 && latency <= after - stamp, "latency " + latency + " us");
         }
+        long[] arrivals = result.tokenArrivals();
+        assertEquals(3, arrivals.length);
+        assertEquals(result.firstToken(), arrivals[0]);
+        assertEquals(arrivals[1], arrivals[2], "the tokens of one event arrived together");
+        assertTrue(arrivals[1] - arrivals[0] >= 0, "in order of arrival");
     }
 
     @Test

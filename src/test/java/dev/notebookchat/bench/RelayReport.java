@@ -80,11 +80,13 @@ final class RelayReport {
      * @param benchCpuPercent CPU of this JVM (load client and fake provider) over the same time, 100 = one core
      * @param steady         CPU and tokens while every stream of the load was open, none starting or ending; null
      *                       for loads without such a window (turns at a rate)
+     * @param tokenAllOpen   the per-token latency of the tokens that arrived in that window; {@link Percentiles#NONE}
+     *                       without one
      */
     record Row(RelayBenchmark.Load load, String relay, int turns, int ok, Map<RelayProbe.Outcome, Integer> errors,
                Set<String> errorSamples, Percentiles ttft, Percentiles token, long tokens, double cpuMillis,
                double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter,
-               Steady steady) {
+               Steady steady, Percentiles tokenAllOpen) {
 
         static Row of(RelayBenchmark.Load load, String relay, Collection<RelayProbe.Result> results, double cpuMillis,
                       double wallSeconds, double benchCpuPercent, Peaks peaks, List<Sample> series, String loadAverageAfter,
@@ -109,14 +111,22 @@ final class RelayReport {
                 }
             }
             long[] latencies = new long[(int) tokens];
+            long[] allOpen = new long[steady == null ? 0 : (int) tokens];
             int at = 0;
+            int inWindow = 0;
             for (RelayProbe.Result r : results) {
                 System.arraycopy(r.tokenLatencyMicros(), 0, latencies, at, r.tokenLatencyMicros().length);
                 at += r.tokenLatencyMicros().length;
+                for (int i = 0; steady != null && i < r.tokenArrivals().length; i++) {
+                    if (steady.contains(r.tokenArrivals()[i])) {
+                        allOpen[inWindow++] = r.tokenLatencyMicros()[i];
+                    }
+                }
             }
             return new Row(load, relay, results.size(), ok, errors, samples,
                     Percentiles.of(firsts.stream().mapToLong(Long::longValue).toArray(), 1e-6), Percentiles.of(latencies, 1e-3),
-                    tokens, cpuMillis, wallSeconds, benchCpuPercent, peaks, List.copyOf(series), loadAverageAfter, steady);
+                    tokens, cpuMillis, wallSeconds, benchCpuPercent, peaks, List.copyOf(series), loadAverageAfter, steady,
+                    Percentiles.of(Arrays.copyOf(allOpen, inWindow), 1e-3));
         }
 
         int errorCount() {
@@ -146,11 +156,16 @@ final class RelayReport {
 
     /**
      * CPU and tokens received between two instants of a load during which every stream was open: from
-     * one second after the last stream was due to start to one second before the first was due to end.
+     * one second after the last stream was due to start to one second before the first was due to end
+     * ({@code from} and {@code to}, {@link System#nanoTime()}).
      */
-    record Steady(double seconds, double cpuMillis, long tokens) {
+    record Steady(double seconds, double cpuMillis, long tokens, long from, long to) {
         double cpuPerTokenMicros() {
             return cpuMillis < 0 || tokens <= 0 ? -1 : cpuMillis * 1000 / tokens;
+        }
+
+        boolean contains(long nanos) {
+            return nanos - from >= 0 && to - nanos > 0;
         }
     }
 
@@ -204,7 +219,7 @@ final class RelayReport {
                 + "Nothing is subtracted; per turn = CPU / turns started, per token = CPU / tokens received. "
                 + "**all open**: CPU / tokens received while every stream of the load was open (streams and ramp loads: from one second "
                 + "after the last stream was due to start to one second before the first was due to end), the cost of relaying "
-                + "tokens without that of starting and ending turns.\n"
+                + "tokens without that of starting and ending turns; its per-token latency is that of the tokens that arrived then.\n"
                 + "- **client+fake CPU**: this JVM (load client and fake provider) over the same time, 100 % = one core.\n"
                 + "- Resources: most seen in one-second samples; app heap over the server's local JMX connector (app2: both servers' summed); "
                 + "RSS, threads and open files summed over the relay's processes (nginx: master and workers; app2: both JVMs).\n\n");
@@ -220,6 +235,16 @@ final class RelayReport {
                     .append(" | ").append(fmt(r.ttft().p99())).append(" | ").append(fmt(r.ttft().max())).append(" | ")
                     .append(fmt(r.token().p50())).append(" | ").append(fmt(r.token().p90())).append(" | ")
                     .append(fmt(r.token().p99())).append(" | ").append(fmt(r.token().max())).append(" | ").append(r.tokens()).append(" |\n");
+        }
+        md.append("\n## Per-token latency while every stream was open (ms)\n\n| load | relay | p50 | p90 | p99 | max | tokens | p99 / nginx's |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            if (r.steady() != null) {
+                Percentiles t = r.tokenAllOpen();
+                md.append("| ").append(r.load().label()).append(" | ").append(r.relay()).append(" | ").append(fmt(t.p50())).append(" | ")
+                        .append(fmt(t.p90())).append(" | ").append(fmt(t.p99())).append(" | ").append(fmt(t.max())).append(" | ")
+                        .append(t.count()).append(" | ").append(times(ratios(r).map(Ratios::tokenP99AllOpen).orElse(-1.0))).append(" |\n");
+            }
         }
         md.append("\n## CPU\n\n| load | relay | CPU ms | per turn ms | per token us | all open: per token us (s, tokens) | wall s | client+fake CPU % | load average after |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
@@ -311,7 +336,8 @@ final class RelayReport {
                     .add("cpu_per_token_us", r.cpuPerTokenMicros()).add("wall_seconds", r.wallSeconds())
                     .add("all_open", r.steady() == null ? Json.createObjectBuilder().build() : Json.createObjectBuilder()
                             .add("seconds", r.steady().seconds()).add("cpu_ms", r.steady().cpuMillis())
-                            .add("tokens", r.steady().tokens()).add("cpu_per_token_us", r.steadyCpuPerTokenMicros()).build())
+                            .add("tokens", r.steady().tokens()).add("cpu_per_token_us", r.steadyCpuPerTokenMicros())
+                            .add("token_latency_ms", percentiles(r.tokenAllOpen())).build())
                     .add("client_and_fake_cpu_percent", r.benchCpuPercent()).add("load_average_after", r.loadAverageAfter())
                     .add("peaks", Json.createObjectBuilder().add("open_streams", p.openStreams).add("rss_kb", p.rssKb)
                             .add("threads", p.threads).add("open_files", p.openFiles).add("heap_used", p.heapUsed)
@@ -320,7 +346,8 @@ final class RelayReport {
             ratios(r).ifPresent(x -> row.add("vs_nginx", Json.createObjectBuilder().add("ttft_p50", number(x.ttftP50()))
                     .add("ttft_p99", number(x.ttftP99())).add("token_p50", number(x.tokenP50())).add("token_p99", number(x.tokenP99()))
                     .add("cpu_per_turn", number(x.cpuPerTurn())).add("cpu_per_token", number(x.cpuPerToken()))
-                    .add("cpu_per_token_all_open", number(x.steadyCpuPerToken()))));
+                    .add("cpu_per_token_all_open", number(x.steadyCpuPerToken()))
+                    .add("token_p99_all_open", number(x.tokenP99AllOpen()))));
             all.add(row);
         }
         root.add("machine", m).add("settings", s).add("notes", n).add("results", all);
@@ -475,7 +502,7 @@ final class RelayReport {
 
     /** A relay's figures divided by nginx's for the same load; -1 where either is missing. */
     record Ratios(double ttftP50, double ttftP99, double tokenP50, double tokenP99, double cpuPerTurn, double cpuPerToken,
-                  double steadyCpuPerToken) {
+                  double steadyCpuPerToken, double tokenP99AllOpen) {
     }
 
     /** Empty for nginx itself and for a load nginx did not run. */
@@ -487,7 +514,8 @@ final class RelayReport {
                 .map(n -> new Ratios(ratio(relay.ttft().p50(), n.ttft().p50()), ratio(relay.ttft().p99(), n.ttft().p99()),
                         ratio(relay.token().p50(), n.token().p50()), ratio(relay.token().p99(), n.token().p99()),
                         ratio(relay.cpuPerTurnMillis(), n.cpuPerTurnMillis()), ratio(relay.cpuPerTokenMicros(), n.cpuPerTokenMicros()),
-                        ratio(relay.steadyCpuPerTokenMicros(), n.steadyCpuPerTokenMicros())));
+                        ratio(relay.steadyCpuPerTokenMicros(), n.steadyCpuPerTokenMicros()),
+                        ratio(relay.tokenAllOpen().p99(), n.tokenAllOpen().p99())));
     }
 
     private static double ratio(double relay, double nginx) {
