@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
@@ -101,7 +102,13 @@ public class Passages {
      * ({@link SharedWords}): for an answer that had those items whole, where its words come from. No model
      * runs; one query reads the items' passages. Pass only items whose passages are ready: an item being
      * indexed again may still have the passages of its previous text.
+     *
+     * <p>In a transaction, though only a read: it runs when an answer ends, on the managed executor, and
+     * EclipseLink retries a read outside a transaction that meets a lost connection on the same thread,
+     * taking a second connection while it still holds the broken one. In a transaction the failure
+     * comes back at once, and the answer cites nothing.
      */
+    @Transactional
     public List<Hit> sharingWords(String notebookId, Map<String, String> titles, String text, int limit, int minShared) {
         if (titles.isEmpty() || limit <= 0) {
             return List.of();
