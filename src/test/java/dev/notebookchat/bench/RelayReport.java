@@ -117,9 +117,11 @@ final class RelayReport {
             for (RelayProbe.Result r : results) {
                 System.arraycopy(r.tokenLatencyMicros(), 0, latencies, at, r.tokenLatencyMicros().length);
                 at += r.tokenLatencyMicros().length;
-                for (int i = 0; steady != null && i < r.tokenArrivals().length; i++) {
-                    if (steady.contains(r.tokenArrivals()[i])) {
-                        allOpen[inWindow++] = r.tokenLatencyMicros()[i];
+                if (steady != null) {
+                    for (int i = 0; i < r.tokenArrivals().length; i++) {
+                        if (steady.contains(r.tokenArrivals()[i])) {
+                            allOpen[inWindow++] = r.tokenLatencyMicros()[i];
+                        }
                     }
                 }
             }
