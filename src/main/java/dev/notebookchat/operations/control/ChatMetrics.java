@@ -6,11 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A turn is recorded once, when it ends: the per-token path only counts in the turn's own watch.
  * The {@code model} label is the model's name only for models the server offers
  * ({@code notebookchat.models}); any other name a client sends is {@code other}, so clients cannot
- * grow the number of series without bound.
+ * grow the number of series without bound. For the same reason the metrics of each label set are looked
+ * up in the registry once and kept: a turn's end then costs no lookup by name and tags.
  */
 @ApplicationScoped
 public class ChatMetrics {
@@ -52,6 +57,12 @@ public class ChatMetrics {
 
     private final AtomicInteger runningTurns = new AtomicInteger();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final Map<String, ModelMetrics> byModel = new ConcurrentHashMap<>();
+    private final Map<String, Counter> turnsByEnd = new ConcurrentHashMap<>();
+
+    /** The metrics of one provider and model label. */
+    private record ModelMetrics(Tag provider, Tag model, Timer duration, Timer firstToken, Counter tokens, Counter retries) {
+    }
 
     /** The gauges exist from the start, so a scrape before the first turn already shows them at 0. */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -65,19 +76,31 @@ public class ChatMetrics {
 
     void turnEnded(TurnReport report) {
         runningTurns.decrementAndGet();
-        Tag provider = new Tag("provider", report.provider());
-        Tag model = new Tag("model", modelLabel(report.provider(), report.model()));
-        registry.counter(TURNS, provider, model, new Tag("outcome", report.outcome()), new Tag("kind", report.kind())).inc();
-        registry.timer(DURATION, provider, model).update(report.duration());
-        report.firstToken().ifPresent(firstToken -> registry.timer(FIRST_TOKEN, provider, model).update(firstToken));
-        registry.counter(TOKENS, provider, model).inc(report.tokens());
-        registry.counter(RETRIES, provider, model).inc(report.retries());
+        String label = modelLabel(report.provider(), report.model());
+        ModelMetrics metrics = byModel.computeIfAbsent(report.provider() + '\n' + label, key -> modelMetrics(report.provider(), label));
+        turns(metrics.provider(), metrics.model(), report.outcome(), report.kind()).inc();
+        metrics.duration().update(report.duration());
+        report.firstToken().ifPresent(metrics.firstToken()::update);
+        metrics.tokens().inc(report.tokens());
+        metrics.retries().inc(report.retries());
+    }
+
+    private ModelMetrics modelMetrics(String provider, String modelLabel) {
+        Tag providerTag = new Tag("provider", provider);
+        Tag modelTag = new Tag("model", modelLabel);
+        return new ModelMetrics(providerTag, modelTag, registry.timer(DURATION, providerTag, modelTag),
+                registry.timer(FIRST_TOKEN, providerTag, modelTag), registry.counter(TOKENS, providerTag, modelTag),
+                registry.counter(RETRIES, providerTag, modelTag));
+    }
+
+    private Counter turns(Tag provider, Tag model, String outcome, String kind) {
+        return turnsByEnd.computeIfAbsent(provider.getTagValue() + '\n' + model.getTagValue() + '\n' + outcome + '\n' + kind,
+                key -> registry.counter(TURNS, provider, model, new Tag("outcome", outcome), new Tag("kind", kind)));
     }
 
     /** A turn refused before it started, e.g. with 503 because too many turns were running. */
     void refused(String limit) {
-        registry.counter(TURNS, new Tag("provider", NO_MODEL), new Tag("model", NO_MODEL),
-                new Tag("outcome", "refused"), new Tag("kind", limit)).inc();
+        turns(new Tag("provider", NO_MODEL), new Tag("model", NO_MODEL), "refused", limit).inc();
     }
 
     public void streamOpened() {

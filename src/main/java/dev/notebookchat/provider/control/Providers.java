@@ -29,9 +29,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +47,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Picks the provider for a {@code provider/model} name and knows, from MicroProfile Config, where each
  * provider lives, which server-wide key it has, and how patient to be with it.
  *
- * <p>Settings are read when they are used, so a changed environment or config source applies to the
- * next answer; only {@code notebookchat.providers.connect-timeout} is read once, when the one shared
- * HTTP client is built. Every setting has a default, and environment variables work through
+ * <p>Settings are read once, when the bean starts, like every other setting of the application: each
+ * provider's adapter, address and server-wide key are made ready then, so an answer's start looks them
+ * up instead of asking the configuration a dozen times (each a look through every config source,
+ * environment variables included). Every setting has a default, and environment variables work through
  * MicroProfile Config's mapping ({@code NOTEBOOKCHAT_PROVIDERS_OPENAI_BASE_URL}).
  *
  * <p>Provider answers are read, parsed and relayed on the selector threads of a few HTTP clients
@@ -92,6 +95,16 @@ public class Providers {
     private ScheduledExecutorService scheduledExecutor;
     private ScheduledThreadPoolExecutor providerThreads;
     private HttpTransport transport;
+    /** Each provider as configured: its adapter, address and server-wide key. */
+    private Map<KnownProvider, Configured> configured;
+    private ProviderSettings settings;
+    /** {@code notebookchat.models} and {@code notebookchat.models.non-streaming}, as lists of {@code provider/model}. */
+    private List<String> offered;
+    private Set<String> nonStreaming;
+
+    /** One provider as configured. */
+    private record Configured(ChatProvider adapter, URI baseUrl, Optional<String> serverKey) {
+    }
 
     private volatile List<ModelRef> ollamaModels = List.of();
     /** When {@link #ollamaModels} was last asked for, valid once {@link #ollamaModelsKnown}. */
@@ -108,6 +121,7 @@ public class Providers {
         this.config = config;
         this.transport = HttpTransport.create(relays(), executor, scheduler, connectTimeout());
         this.scheduledExecutor = scheduler;
+        readSettings();
     }
 
     @PostConstruct
@@ -117,6 +131,7 @@ public class Providers {
         providerThreads.setRemoveOnCancelPolicy(true);
         scheduledExecutor = providerThreads;
         transport = HttpTransport.create(relays(), providerThreads, providerThreads, connectTimeout());
+        readSettings();
         discoverModels(); // warm the Ollama list so the first model picker already shows it
     }
 
@@ -146,11 +161,22 @@ public class Providers {
         return Math.max(1, config.getOptionalValue("notebookchat.providers.threads", Integer.class).orElse(fallback));
     }
 
+    private void readSettings() {
+        settings = readProviderSettings();
+        offered = list("notebookchat.models", DEFAULT_MODELS);
+        nonStreaming = Set.copyOf(list("notebookchat.models.non-streaming", ""));
+        Map<KnownProvider, Configured> all = new EnumMap<>(KnownProvider.class);
+        for (KnownProvider known : KnownProvider.values()) {
+            all.put(known, new Configured(adapter(known), readBaseUrl(known), readServerKey(known)));
+        }
+        configured = all;
+    }
+
     // ---- providers -------------------------------------------------------------------------------
 
     /**
      * Everything an answer from {@code model} needs besides the conversation: the adapter set up with
-     * the current settings, where the provider lives, the key to send and whether to stream. The
+     * the settings, where the provider lives, the key to send and whether to stream. The
      * user's own key wins over the server-wide one; a provider that needs none still gets a configured
      * one (an Ollama behind an authenticating proxy).
      *
@@ -162,12 +188,13 @@ public class Providers {
         KnownProvider known = KnownProvider.byId(model.provider()).orElseThrow(() -> new BadRequestException(
                 "Unknown provider '" + model.provider() + "' in model '" + model.id() + "'. Known providers: "
                         + String.join(", ", providers().stream().map(ProviderInfo::name).toList()) + "."));
-        Optional<String> key = usersKey.or(() -> serverKey(known));
+        Configured provider = configured.get(known);
+        Optional<String> key = usersKey.or(provider::serverKey);
         if (known.needsKey() && key.isEmpty()) {
             throw new BadRequestException("No API key for provider '" + known.id() + "': add your key in Settings (PUT /api/credentials/"
                     + known.id() + ") or ask the administrator to configure one.");
         }
-        return new Call(model, adapter(known), baseUrl(known), key.orElse(null), streaming(model));
+        return new Call(model, provider.adapter(), provider.baseUrl(), key.orElse(null), !nonStreaming.contains(model.id()));
     }
 
     /**
@@ -190,7 +217,6 @@ public class Providers {
     }
 
     private ChatProvider adapter(KnownProvider known) {
-        ProviderSettings settings = settings();
         return switch (known) {
             case OPENAI, GROQ, DEEPSEEK, MISTRAL, OPENROUTER -> OpenAiCompatible.forProvider(known.id(), transport, settings);
             case ANTHROPIC -> new Anthropic(transport, settings, intSetting("notebookchat.providers.anthropic.max-tokens", 4096));
@@ -203,10 +229,10 @@ public class Providers {
 
     /** {@code notebookchat.providers.<name>.base-url}, or the provider's public API. */
     public URI baseUrl(String provider) {
-        return baseUrl(known(provider));
+        return configured.get(known(provider)).baseUrl();
     }
 
-    private URI baseUrl(KnownProvider known) {
+    private URI readBaseUrl(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".base-url")
                 .map(String::strip)
                 .map(url -> {
@@ -222,16 +248,11 @@ public class Providers {
 
     /** {@code notebookchat.providers.<name>.api-key}, the key for users who have none of their own. */
     public Optional<String> serverKey(String provider) {
-        return serverKey(known(provider));
+        return configured.get(known(provider)).serverKey();
     }
 
-    private Optional<String> serverKey(KnownProvider known) {
+    private Optional<String> readServerKey(KnownProvider known) {
         return text("notebookchat.providers." + known.id() + ".api-key").map(String::strip).filter(key -> !key.isEmpty());
-    }
-
-    /** Whether {@code model} answers token by token, i.e. is not listed in {@code notebookchat.models.non-streaming}. */
-    private boolean streaming(ModelRef model) {
-        return !list("notebookchat.models.non-streaming", "").contains(model.id());
     }
 
     /** Every provider, in the order the model picker shows them. */
@@ -257,7 +278,7 @@ public class Providers {
 
     /** Whether {@code notebookchat.models} offers {@code model}; asks no server. */
     public boolean offers(ModelRef model) {
-        return list("notebookchat.models", DEFAULT_MODELS).contains(model.id());
+        return offered.contains(model.id());
     }
 
     /** As {@link #models()}, once a fresh answer from Ollama (or its absence) is known. */
@@ -301,7 +322,7 @@ public class Providers {
 
     private List<ModelRef> merged() {
         Set<ModelRef> models = new LinkedHashSet<>();
-        for (String name : list("notebookchat.models", DEFAULT_MODELS)) {
+        for (String name : offered) {
             try {
                 ModelRef model = ModelRef.parse(name);
                 if (KnownProvider.byId(model.provider()).isPresent()) {
@@ -327,8 +348,12 @@ public class Providers {
 
     // ---- settings --------------------------------------------------------------------------------
 
-    /** Timeouts and retries as configured now. */
+    /** Timeouts and retries as configured. */
     public ProviderSettings settings() {
+        return settings;
+    }
+
+    private ProviderSettings readProviderSettings() {
         ProviderSettings defaults = ProviderSettings.DEFAULTS;
         return new ProviderSettings(
                 positive(seconds("notebookchat.stream.idle-timeout.first-token", defaults.firstTokenTimeout()), defaults.firstTokenTimeout()),

@@ -2,6 +2,7 @@ package dev.notebookchat.security.control;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,9 +20,10 @@ public class CurrentUser {
     @Inject
     JsonWebToken token;
 
+    /** Read only where it is asked for: this bean is made for every request, and most never ask. */
     @Inject
     @ConfigProperty(name = "notebookchat.admin-group", defaultValue = "notebookchat-admins")
-    String adminGroup;
+    Provider<String> adminGroup;
 
     public String id() {
         String subject = token == null ? null : token.getSubject();
@@ -46,9 +48,10 @@ public class CurrentUser {
     /** Lets members of {@code notebookchat.admin-group} (the token's {@code groups}) through, and refuses everyone else. */
     public void requireAdmin() {
         id();
+        String admins = adminGroup.get();
         Set<String> groups = token.getGroups();
-        if (groups == null || !groups.contains(adminGroup)) {
-            throw new ForbiddenException("Only members of the " + adminGroup + " group may do this.");
+        if (groups == null || !groups.contains(admins)) {
+            throw new ForbiddenException("Only members of the " + admins + " group may do this.");
         }
     }
 }

@@ -23,7 +23,7 @@ class CurrentUserTest {
 
     static CurrentUser callerWith(Map<String, Object> claims) {
         CurrentUser user = new CurrentUser();
-        user.adminGroup = "notebookchat-admins";
+        user.adminGroup = () -> "notebookchat-admins";
         user.token = new JsonWebToken() {
             @Override
             public String getName() {
