@@ -53,6 +53,8 @@ public class TurnSharing implements SharedTurns {
     ManagedScheduledExecutorService scheduler;
 
     private volatile SharedTurns shared = SharedTurns.NONE;
+    /** Closes the Redis connection; a no-op without Redis, so stopping never loads the Redis classes. */
+    private volatile Runnable stopping = () -> { };
 
     void start(@Observes @Priority(3) @Initialized(ApplicationScoped.class) Object started) {
         String url = redisUrl.map(String::strip).orElse("");
@@ -65,13 +67,12 @@ public class TurnSharing implements SharedTurns {
                 maxAnswerCharacters + 8L);
         redis.start();
         shared = redis;
+        stopping = redis::stop;
     }
 
     @PreDestroy
     void stop() {
-        if (shared instanceof RedisTurns redis) {
-            redis.stop();
-        }
+        stopping.run();
     }
 
     @Override
