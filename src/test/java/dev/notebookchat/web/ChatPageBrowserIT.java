@@ -112,20 +112,22 @@ class ChatPageBrowserIT {
         page.startNewChat();
 
         page.type(testId("message-input"), QUESTION);
+        // Every text the streaming bubble shows, recorded in the page as it changes: reading it from here,
+        // one WebDriver round trip at a time, misses steps of a short answer when the machine is busy.
+        page.js("window.answerSteps = [];"
+                + "new MutationObserver(() => {"
+                + "  const bubble = document.querySelector('[data-testid=ai-streaming]');"
+                + "  const text = bubble ? bubble.innerText : '';"
+                + "  const steps = window.answerSteps;"
+                + "  if (text !== '' && (steps.length === 0 || steps[steps.length - 1] !== text)) steps.push(text);"
+                + "}).observe(document.getElementById('conversation'), {childList: true, subtree: true, characterData: true});");
         driver.findElement(testId("send")).click();
 
-        // Read the streaming bubble as fast as the browser answers, until the finished answer replaces it.
+        wait.until(d -> !d.findElements(By.cssSelector("[data-testid=message][data-type=ai][data-status=complete]")).isEmpty());
         List<String> seen = new ArrayList<>();
-        new WebDriverWait(driver, WAIT).pollingEvery(Duration.ZERO).until(d -> {
-            List<?> sample = (List<?>) page.js("const bubble = document.querySelector('[data-testid=ai-streaming]');"
-                    + "const done = document.querySelector('[data-testid=message][data-type=ai][data-status=complete]');"
-                    + "return [bubble ? bubble.innerText : null, done !== null];");
-            String text = (String) sample.get(0);
-            if (text != null && !text.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(text))) {
-                seen.add(text);
-            }
-            return (Boolean) sample.get(1);
-        });
+        for (Object step : (List<?>) page.js("return window.answerSteps")) {
+            seen.add((String) step);
+        }
 
         assertTrue(seen.size() >= 3, "the answer grew in at least three visible steps: " + seen);
         String finished = (String) page.js("return document.querySelector("
@@ -215,8 +217,9 @@ class ChatPageBrowserIT {
 
             page.type(testId("message-input"), QUESTION);
             driver.findElement(testId("send")).click();
-            // The provider sends three tokens, then falls silent.
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), "The notebook says"));
+            // The provider sends three tokens, then falls silent. Should the turn end instead, say how.
+            wait.withMessage(() -> "the conversation shows: " + driver.findElement(By.id("conversation")).getText())
+                    .until(ExpectedConditions.textToBePresentInElementLocated(testId("ai-streaming"), "The notebook says"));
             WebElement stop = wait.until(ExpectedConditions.elementToBeClickable(testId("stop")));
             stop.click();
 
