@@ -22,7 +22,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -359,7 +358,9 @@ class ScaleOutIT {
                     Json.createObjectBuilder().add("model_override", model).build()).status());
             driver.navigate().refresh();
             // The session is open once the picker shows its model; a question sent before would go to the default model.
-            wait.until(d -> model.equals(new Select(d.findElement(testId("model-picker"))).getFirstSelectedOption().getAttribute("value")));
+            // Read in one script: the picker's options are rebuilt while the page loads, and an option found
+            // by one WebDriver call can be gone by the next.
+            wait.until(d -> model.equals(driver.executeScript("return document.querySelector('[data-testid=model-picker]').value")));
             wait.until(ExpectedConditions.elementToBeClickable(testId("message-input"))).sendKeys("Count for me.");
             driver.findElement(testId("send")).click();
             String runner = servedBy(driver, "api/chat/execute/stream");

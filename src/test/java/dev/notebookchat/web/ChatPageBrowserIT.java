@@ -24,7 +24,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -178,8 +177,8 @@ class ChatPageBrowserIT {
         assertTrue(serverMessage.contains("'openrouter'"), serverMessage);
 
         driver.navigate().refresh();
-        wait.until(d -> "openrouter/openai/gpt-4o-mini".equals(new Select(d.findElement(testId("model-picker")))
-                .getFirstSelectedOption().getAttribute("value")));
+        // read in one script: the picker's options are rebuilt while the page loads
+        wait.until(d -> "openrouter/openai/gpt-4o-mini".equals(page.js("return document.querySelector('[data-testid=model-picker]').value")));
         wait.until(ExpectedConditions.elementToBeClickable(testId("message-input")));
         page.type(testId("message-input"), QUESTION);
         driver.findElement(testId("send")).click();

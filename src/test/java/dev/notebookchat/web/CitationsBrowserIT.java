@@ -138,9 +138,10 @@ class CitationsBrowserIT {
         String sourceId = listed.getString("id");
 
         page.startNewChat();
-        Select picker = new Select(driver.findElement(testId("model-picker")));
-        wait.until(d -> picker.getOptions().stream().anyMatch(o -> "local/extractive".equals(o.getAttribute("value"))));
-        picker.selectByValue("local/extractive");
+        // Read in one script: the picker's options are rebuilt while the page loads them.
+        wait.until(d -> Boolean.TRUE.equals(page.js("return [...document.querySelector('[data-testid=model-picker]').options]"
+                + ".some(option => option.value === 'local/extractive')")));
+        new Select(driver.findElement(testId("model-picker"))).selectByValue("local/extractive");
         page.type(testId("message-input"), QUESTION);
         driver.findElement(testId("send")).click();
         WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
