@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -123,10 +122,7 @@ class ChatPageBrowserIT {
         driver.findElement(testId("send")).click();
 
         wait.until(d -> !d.findElements(By.cssSelector("[data-testid=message][data-type=ai][data-status=complete]")).isEmpty());
-        List<String> seen = new ArrayList<>();
-        for (Object step : (List<?>) page.js("return window.answerSteps")) {
-            seen.add((String) step);
-        }
+        List<String> seen = ((List<?>) page.js("return window.answerSteps")).stream().map(String.class::cast).toList();
 
         assertTrue(seen.size() >= 3, "the answer grew in at least three visible steps: " + seen);
         String finished = (String) page.js("return document.querySelector("
